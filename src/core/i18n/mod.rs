@@ -1,0 +1,228 @@
+//! The translation catalogue: every string a member reads, in every language.
+//!
+//! Each language is a table of `(Key, text)` pairs in its own file. Texts may
+//! hold `{name}`-style placeholders, filled by [`fill`]. A missing text falls
+//! back to English at run time; the tests make sure none is missing.
+
+mod en;
+mod es;
+
+use super::command::Refusal;
+
+/// A language the app speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Es,
+}
+
+impl Lang {
+    pub const ALL: [Self; 2] = [Self::En, Self::Es];
+
+    /// The BCP 47 tag, for `<html lang>` and settings.
+    pub const fn tag(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Es => "es",
+        }
+    }
+
+    /// The language's own name for itself, for the language picker.
+    pub const fn own_name(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::Es => "Español",
+        }
+    }
+
+    /// Picks the language for a browser tag such as "es-MX"; `None` if the
+    /// app does not speak it.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|lang| lang.tag() == primary)
+    }
+
+    fn table(self) -> &'static [(Key, &'static str)] {
+        match self {
+            Self::En => en::TEXTS,
+            Self::Es => es::TEXTS,
+        }
+    }
+
+    /// The text for a key in this language (English if it is missing).
+    pub fn text(self, key: Key) -> &'static str {
+        lookup(self.table(), key)
+            .or_else(|| lookup(en::TEXTS, key))
+            .unwrap_or("")
+    }
+}
+
+fn lookup(table: &'static [(Key, &'static str)], key: Key) -> Option<&'static str> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, text)| *text)
+}
+
+/// Replaces each `{name}` in a text with its value.
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(text.to_owned(), |out, (name, value)| {
+        out.replace(&format!("{{{name}}}"), value)
+    })
+}
+
+macro_rules! keys {
+    ($($key:ident),* $(,)?) => {
+        /// Every string the app shows.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+        }
+    };
+}
+
+keys! {
+    AppName,
+    SavedOnPhone,
+    Saving,
+    NotSaved,
+    Offline,
+    OfflineReady,
+    Back,
+    Add,
+    Save,
+    Cancel,
+    Delete,
+    YourGroups,
+    NoGroupsYet,
+    StartGroup,
+    GroupName,
+    CreateGroup,
+    Language,
+    Gardens,
+    NoGardensYet,
+    AddGarden,
+    GardenName,
+    PlotsOne,
+    PlotsOther,
+    Members,
+    NoMembersYet,
+    AddMember,
+    MemberName,
+    Plots,
+    NoPlotsYet,
+    AddPlot,
+    PlotLabel,
+    PlotSize,
+    PlotSizeHint,
+    Status,
+    StatusAvailable,
+    StatusAssigned,
+    StatusNeedsAttention,
+    HeldBy,
+    Holder,
+    Nobody,
+    EditPlot,
+    DeletePlot,
+    ConfirmDeletePlot,
+    PlotDeleted,
+    Saved,
+    GroupNotFound,
+    PlotNotFound,
+    SiteNotFound,
+    PageNotFound,
+    ErrNameEmpty,
+    ErrNameTooLong,
+    ErrLabelEmpty,
+    ErrLabelTooLong,
+    ErrSizeTooLong,
+    ErrDuplicateLabel,
+    ErrNoSuchSite,
+    ErrNoSuchPlot,
+    ErrNoSuchMember,
+    ErrIdTaken,
+    ErrUnreadable,
+    ErrCorruptChunks,
+    ErrStorage,
+}
+
+/// The message for a refused command, in the member's language.
+pub fn refusal(lang: Lang, why: &Refusal) -> String {
+    match why {
+        Refusal::NameEmpty => lang.text(Key::ErrNameEmpty).to_owned(),
+        Refusal::NameTooLong { max } => fill(lang.text(Key::ErrNameTooLong), &[("max", &max.to_string())]),
+        Refusal::LabelEmpty => lang.text(Key::ErrLabelEmpty).to_owned(),
+        Refusal::LabelTooLong { max } => fill(lang.text(Key::ErrLabelTooLong), &[("max", &max.to_string())]),
+        Refusal::SizeTooLong { max } => fill(lang.text(Key::ErrSizeTooLong), &[("max", &max.to_string())]),
+        Refusal::DuplicateLabel { label } => fill(lang.text(Key::ErrDuplicateLabel), &[("label", label)]),
+        Refusal::NoSuchSite => lang.text(Key::ErrNoSuchSite).to_owned(),
+        Refusal::NoSuchPlot => lang.text(Key::ErrNoSuchPlot).to_owned(),
+        Refusal::NoSuchMember => lang.text(Key::ErrNoSuchMember).to_owned(),
+        Refusal::IdTaken => lang.text(Key::ErrIdTaken).to_owned(),
+        Refusal::Unreadable => lang.text(Key::ErrUnreadable).to_owned(),
+    }
+}
+
+/// "1 plot" / "5 plots".
+pub fn plot_count(lang: Lang, count: usize) -> String {
+    let key = if count == 1 { Key::PlotsOne } else { Key::PlotsOther };
+    fill(lang.text(key), &[("count", &count.to_string())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn placeholders(text: &str) -> BTreeSet<String> {
+        text.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name.to_owned()).collect()
+    }
+
+    #[test]
+    fn every_language_has_every_key_once() {
+        for lang in Lang::ALL {
+            for key in Key::ALL {
+                let found = lang.table().iter().filter(|(k, _)| k == key).count();
+                assert_eq!(found, 1, "{lang:?} has {found} texts for {key:?}");
+            }
+            assert_eq!(lang.table().len(), Key::ALL.len(), "{lang:?} has texts for unknown keys");
+        }
+    }
+
+    #[test]
+    fn every_text_is_filled_in_and_keeps_the_placeholders() {
+        for lang in Lang::ALL {
+            for key in Key::ALL {
+                let text = lookup(lang.table(), *key).unwrap_or_default();
+                assert!(!text.trim().is_empty(), "{lang:?} {key:?} is blank");
+                assert_eq!(placeholders(text), placeholders(Lang::En.text(*key)), "{lang:?} {key:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn spanish_is_not_english() {
+        let same: Vec<_> = Key::ALL
+            .iter()
+            .filter(|key| !matches!(key, Key::AppName | Key::Status))
+            .filter(|key| Lang::Es.text(**key) == Lang::En.text(**key))
+            .collect();
+        assert!(same.is_empty(), "untranslated: {same:?}");
+    }
+
+    #[test]
+    fn picks_language_from_browser_tag() {
+        assert_eq!(Lang::from_tag("es-MX"), Some(Lang::Es));
+        assert_eq!(Lang::from_tag("EN_us"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("de"), None);
+    }
+
+    #[test]
+    fn refusals_read_naturally() {
+        let why = Refusal::DuplicateLabel { label: "A3".into() };
+        assert_eq!(refusal(Lang::En, &why), "There is already a plot called A3 in this garden.");
+        assert_eq!(refusal(Lang::Es, &why), "Ya hay una parcela llamada A3 en este huerto.");
+        assert_eq!(plot_count(Lang::Es, 1), "1 parcela");
+        assert_eq!(plot_count(Lang::En, 3), "3 plots");
+    }
+}

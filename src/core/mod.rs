@@ -1,0 +1,11 @@
+//! The pure core: domain model, commands, documents and storage policy.
+//!
+//! **Architecture Invariant:** nothing in here touches the browser, a clock or
+//! a random number generator. Time, actor ids and new ids come in as values.
+
+pub mod command;
+pub mod i18n;
+pub mod model;
+pub mod repo;
+pub mod route;
+pub mod text;

@@ -1,0 +1,94 @@
+//! Document ids and URLs as automerge-repo writes them:
+//! `automerge:<bs58check of 16 random bytes>`.
+
+use std::fmt;
+
+const URL_PREFIX: &str = "automerge:";
+
+/// The id of one automerge document: 16 bytes (a UUID) chosen by whoever
+/// created the document.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct DocumentId([u8; 16]);
+
+/// Why a string is not a document id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DocumentIdError {
+    /// Not base58, or the checksum does not match.
+    NotBase58Check,
+    /// Decoded, but not 16 bytes long.
+    WrongLength(usize),
+}
+
+impl DocumentId {
+    /// Wraps 16 random bytes supplied by the shell.
+    pub const fn from_bytes(bytes: [u8; 16]) -> Self {
+        Self(bytes)
+    }
+
+    pub const fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    /// The `automerge:...` URL of this document.
+    pub fn url(&self) -> String {
+        format!("{URL_PREFIX}{self}")
+    }
+
+    /// Parses either a bare bs58check id or an `automerge:` URL.
+    ///
+    /// # Errors
+    /// When the text is not a bs58check encoding of 16 bytes.
+    pub fn parse(text: &str) -> Result<Self, DocumentIdError> {
+        let encoded = text.trim();
+        let encoded = encoded.strip_prefix(URL_PREFIX).unwrap_or(encoded);
+        // automerge-repo URLs may carry heads after a '#'; the id is before it.
+        let encoded = encoded.split('#').next().unwrap_or_default();
+        let bytes = bs58::decode(encoded)
+            .with_check(None)
+            .into_vec()
+            .map_err(|_| DocumentIdError::NotBase58Check)?;
+        let bytes: [u8; 16] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| DocumentIdError::WrongLength(bytes.len()))?;
+        Ok(Self(bytes))
+    }
+}
+
+impl fmt::Display for DocumentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&bs58::encode(self.0).with_check().into_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_url() {
+        let id = DocumentId::from_bytes([7; 16]);
+        let url = id.url();
+        assert!(url.starts_with("automerge:"));
+        assert_eq!(DocumentId::parse(&url), Ok(id));
+        assert_eq!(DocumentId::parse(&id.to_string()), Ok(id));
+    }
+
+    #[test]
+    fn reads_a_url_made_by_automerge_repo() {
+        // The "good URL" of automerge-repo's own AutomergeUrl tests.
+        let id = DocumentId::parse("automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu").unwrap();
+        assert_eq!(id.to_string(), "4NMNnkMhL8jXrdJ9jamS58PAVdXu");
+    }
+
+    #[test]
+    fn refuses_a_typo() {
+        assert_eq!(
+            DocumentId::parse("automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXv"),
+            Err(DocumentIdError::NotBase58Check)
+        );
+        assert_eq!(DocumentId::parse("not an id!"), Err(DocumentIdError::NotBase58Check));
+        let short = bs58::encode([1u8; 8]).with_check().into_string();
+        assert_eq!(DocumentId::parse(&short), Err(DocumentIdError::WrongLength(8)));
+    }
+}
