@@ -3,4 +3,4 @@
 
 mod group;
 
-pub use group::{Group, Member, Plot, PlotStatus, SCHEMA_VERSION, Site};
+pub use group::{Group, Member, Plot, PlotStatus, SCHEMA_VERSION, Site, natural_cmp};

@@ -1,0 +1,51 @@
+//! The Leptos UI: the app frame, its pages (one file each) and shared pieces.
+//!
+//! **Architecture Invariant:** components never touch automerge; they send
+//! commands through [`state::AppState`] and render the hydrated group.
+
+mod components;
+mod pages;
+pub mod state;
+
+use leptos::prelude::*;
+
+use crate::core::i18n::Key;
+use crate::core::route::Route;
+use components::StatusBar;
+use state::AppState;
+
+/// Starts the app in the page's `<body>`.
+pub fn mount() {
+    console_error_panic_hook_lite();
+    leptos::mount::mount_to_body(App);
+}
+
+/// Shows Rust panics in the console instead of a bare "unreachable".
+fn console_error_panic_hook_lite() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&info.to_string().into());
+    }));
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let app = AppState::start();
+    provide_context(app);
+    let page = move || match app.route.get() {
+        Route::Home => pages::home::HomePage().into_any(),
+        Route::Group(id) => view! { <pages::group::GroupPage id=id /> }.into_any(),
+        Route::Site(id, site) => view! { <pages::site::SitePage id=id site=site /> }.into_any(),
+        Route::Plot(id, plot) => view! { <pages::plot::PlotPage id=id plot=plot /> }.into_any(),
+        Route::NotFound => view! { <p class="notice">{move || app.t(Key::PageNotFound)}</p> }.into_any(),
+    };
+    view! {
+        <header class="top">
+            <a class="brand" href="#/">{move || app.t(Key::AppName)}</a>
+            <StatusBar />
+        </header>
+        <main id="main">
+            {move || app.storage_error.get().map(|error| view! { <p class="error" role="alert">{error}</p> })}
+            {move || if app.ready.get() { Some(page()) } else { None }}
+        </main>
+    }
+}

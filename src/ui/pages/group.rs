@@ -1,0 +1,109 @@
+//! A group: its gardens and its members.
+
+use leptos::prelude::*;
+
+use super::GroupGate;
+use crate::core::command::Command;
+use crate::core::i18n::{Key, plot_count};
+use crate::core::repo::DocumentId;
+use crate::core::route::Route;
+use crate::ui::components::{PageTitle, TextField};
+use crate::ui::state::AppState;
+use crate::web::platform::new_id;
+
+#[component]
+pub fn GroupPage(id: DocumentId) -> impl IntoView {
+    view! {
+        <GroupGate id=id>
+            <GroupView id=id />
+        </GroupGate>
+    }
+}
+
+#[component]
+fn GroupView(id: DocumentId) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let group = app.group(id);
+    let title = Signal::derive(move || group.with(|g| g.as_ref().map(|g| g.name.clone()).unwrap_or_default()));
+    let gardens = move || {
+        group.with(|g| {
+            g.as_ref().map_or_else(Vec::new, |g| {
+                g.sites_by_name()
+                    .into_iter()
+                    .map(|(site, s)| (site.clone(), s.name.clone(), g.plots_in(site).len()))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let members = move || {
+        group.with(|g| {
+            g.as_ref().map_or_else(Vec::new, |g| {
+                g.members_by_name().into_iter().map(|(m, member)| (m.clone(), member.name.clone())).collect::<Vec<_>>()
+            })
+        })
+    };
+
+    let garden_name = RwSignal::new(String::new());
+    let garden_error = RwSignal::new(None::<String>);
+    let add_garden = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let command = Command::AddSite { id: new_id(), name: garden_name.get_untracked() };
+        match app.run(id, &command) {
+            Ok(()) => garden_name.set(String::new()),
+            Err(refused) => garden_error.set(Some(refused.message)),
+        }
+    };
+    let member_name = RwSignal::new(String::new());
+    let member_error = RwSignal::new(None::<String>);
+    let add_member = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let command = Command::AddMember { id: new_id(), name: member_name.get_untracked() };
+        match app.run(id, &command) {
+            Ok(()) => member_name.set(String::new()),
+            Err(refused) => member_error.set(Some(refused.message)),
+        }
+    };
+
+    view! {
+        <PageTitle title=title back="#/".to_owned() />
+        <section aria-labelledby="gardens-heading">
+            <h2 id="gardens-heading">{move || app.t(Key::Gardens)}</h2>
+            <Show
+                when=move || !gardens().is_empty()
+                fallback=move || view! { <p class="empty">{move || app.t(Key::NoGardensYet)}</p> }
+            >
+                <ul class="cards" data-testid="gardens">
+                    <For each=gardens key=|row| row.clone() let:row>
+                        <li>
+                            <a class="card" href=Route::Site(id, row.0.clone()).href()>
+                                <span class="card-title">{row.1.clone()}</span>
+                                <span class="card-detail">{move || plot_count(app.lang.get(), row.2)}</span>
+                            </a>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
+            <form class="panel" on:submit=add_garden novalidate>
+                <TextField id="garden-name" label=Key::GardenName value=garden_name error=garden_error />
+                <button type="submit" class="primary">{move || app.t(Key::AddGarden)}</button>
+            </form>
+        </section>
+        <section aria-labelledby="members-heading">
+            <h2 id="members-heading">{move || app.t(Key::Members)}</h2>
+            <Show
+                when=move || !members().is_empty()
+                fallback=move || view! { <p class="empty">{move || app.t(Key::NoMembersYet)}</p> }
+            >
+                <ul class="plain-list" data-testid="members">
+                    <For each=members key=|row| row.clone() let:row>
+                        <li>{row.1}</li>
+                    </For>
+                </ul>
+            </Show>
+            <form class="panel" on:submit=add_member novalidate>
+                <TextField id="member-name" label=Key::MemberName value=member_name error=member_error />
+                <button type="submit" class="primary">{move || app.t(Key::AddMember)}</button>
+            </form>
+        </section>
+    }
+}

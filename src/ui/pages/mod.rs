@@ -1,0 +1,57 @@
+//! One file a page.
+
+pub mod group;
+pub mod home;
+pub mod plot;
+pub mod site;
+
+use leptos::prelude::*;
+
+use super::state::{AppState, Opened};
+use crate::core::i18n::Key;
+use crate::core::repo::DocumentId;
+use crate::web::repo::OpenError;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Gate {
+    Loading,
+    Open { damaged: usize },
+    Failed(OpenError),
+}
+
+/// Shows its children once the group is open, or says why it cannot be.
+/// The children render once; they read the group through [`AppState::group`].
+#[component]
+pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let gate = Memo::new(move |_| {
+        app.opened.with(|opened| match opened {
+            Some(Opened::Open { id: open, damaged, .. }) if *open == id => Gate::Open { damaged: *damaged },
+            Some(Opened::Failed(open, error)) if *open == id => Gate::Failed(error.clone()),
+            _ => Gate::Loading,
+        })
+    });
+    move || match gate.get() {
+        Gate::Open { damaged } => {
+            let warning = (damaged > 0).then(|| {
+                let text = move || app.tf(Key::ErrCorruptChunks, &[("count", &damaged.to_string())]);
+                view! { <p class="error" role="alert" data-testid="damaged">{text}</p> }
+            });
+            view! { {warning} {children()} }.into_any()
+        }
+        Gate::Failed(error) => {
+            let text = move || match &error {
+                OpenError::NotHere => app.t(Key::GroupNotFound).to_owned(),
+                OpenError::Unreadable => app.t(Key::ErrUnreadable).to_owned(),
+                OpenError::Storage(error) => app.tf(Key::ErrStorage, &[("error", &error.0)]),
+            };
+            view! {
+                <p class="error" role="alert">{text}</p>
+                <a class="button" href="#/">{move || app.t(Key::Back)}</a>
+            }
+            .into_any()
+        }
+        // Reading from IndexedDB takes a moment; show nothing, not a spinner.
+        Gate::Loading => ().into_any(),
+    }
+}

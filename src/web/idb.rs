@@ -1,0 +1,170 @@
+//! The document store in IndexedDB, laid out exactly as
+//! `@automerge/automerge-repo-storage-indexeddb` lays it out: database
+//! "automerge", object store "documents", records `{ key, binary }` stored
+//! under the out-of-line key `[documentId, kind, name]`.
+
+use indexed_db_futures::KeyRange;
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::core::repo::{ChunkKey, DocumentId, SavePlan};
+
+/// The database name automerge-repo uses by default.
+pub const DATABASE: &str = "automerge";
+const STORE: &str = "documents";
+
+/// Storage could not be opened, read or written. The text is the browser's
+/// own explanation, shown to the member inside a translated sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<indexed_db_futures::error::Error> for StoreError {
+    fn from(error: indexed_db_futures::error::Error) -> Self {
+        Self(error.to_string())
+    }
+}
+
+impl From<indexed_db_futures::error::OpenDbError> for StoreError {
+    fn from(error: indexed_db_futures::error::OpenDbError) -> Self {
+        Self(error.to_string())
+    }
+}
+
+impl From<JsValue> for StoreError {
+    fn from(error: JsValue) -> Self {
+        Self(format!("{error:?}"))
+    }
+}
+
+/// A key or chunk as stored: the raw parts, so that keys this version does
+/// not understand can still be listed (tests) and are never misread.
+pub type RawKey = Vec<String>;
+
+/// The open document store.
+#[derive(Debug)]
+pub struct ChunkStore {
+    db: Database,
+}
+
+impl ChunkStore {
+    /// Opens (creating if needed) the store in the named database.
+    ///
+    /// # Errors
+    /// When the browser refuses IndexedDB (private mode, storage disabled).
+    pub async fn open(name: &str) -> Result<Self, StoreError> {
+        let db = Database::open(name)
+            .with_version(1u8)
+            .with_on_upgrade_needed(|event, db| {
+                if event.old_version() < 1.0 {
+                    db.create_object_store(STORE).build()?;
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(Self { db })
+    }
+
+    /// Every stored chunk of one document (snapshots and incrementals; sync
+    /// states and anything unknown are left out).
+    ///
+    /// # Errors
+    /// When IndexedDB fails to read.
+    pub async fn load(&self, document: DocumentId) -> Result<Vec<(ChunkKey, Vec<u8>)>, StoreError> {
+        let records = self.load_range(&[document.to_string()]).await?;
+        Ok(records
+            .into_iter()
+            .filter_map(|(key, bytes)| Some((ChunkKey::from_parts(&key)?, bytes)))
+            .collect())
+    }
+
+    /// Every record whose key starts with `prefix`, as automerge-repo's
+    /// `loadRange` reads them.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to read.
+    pub async fn load_range(&self, prefix: &[String]) -> Result<Vec<(RawKey, Vec<u8>)>, StoreError> {
+        let tx = self.db.transaction(STORE).build()?;
+        let store = tx.object_store(STORE)?;
+        let lower = key_array(prefix);
+        let upper = key_array(prefix);
+        upper.push(&JsValue::from_str("\u{ffff}"));
+        let range = KeyRange::Bound(JsValue::from(lower), false, JsValue::from(upper), false);
+        let records = store.get_all::<JsValue>().with_query::<JsValue, _>(range).primitive()?.await?;
+        let mut out = Vec::new();
+        for record in records {
+            let record = record?;
+            let key = Reflect::get(&record, &JsValue::from_str("key"))?;
+            let binary = Reflect::get(&record, &JsValue::from_str("binary"))?;
+            let (Some(key), Some(binary)) = (parts(&key), binary.dyn_ref::<Uint8Array>()) else {
+                continue; // not an automerge-repo record; leave it alone
+            };
+            out.push((key, binary.to_vec()));
+        }
+        Ok(out)
+    }
+
+    /// Writes a save plan in one transaction: the new chunk and the removal
+    /// of the chunks it replaces land together or not at all. Resolves once
+    /// the browser reports the transaction durable.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to write (for example, the disk is full).
+    pub async fn write(&self, plan: &SavePlan) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(STORE)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+            .build()?;
+        let store = tx.object_store(STORE)?;
+        let put = plan.put.to_parts();
+        store.put(record(&put, &plan.bytes)?).with_key(JsValue::from(key_array(&put))).primitive()?;
+        for key in &plan.delete {
+            store.delete(JsValue::from(key_array(&key.to_parts()))).primitive()?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores raw bytes under a raw key, as any automerge-repo peer could.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to write.
+    pub async fn put_raw(&self, key: &[String], bytes: &[u8]) -> Result<(), StoreError> {
+        let tx = self.db.transaction(STORE).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(STORE)?;
+        store.put(record(key, bytes)?).with_key(JsValue::from(key_array(key))).primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Closes the connection (tests reopen to prove what is on disk).
+    pub fn close(self) {
+        self.db.close();
+    }
+}
+
+fn key_array(parts: &[String]) -> Array {
+    parts.iter().map(|part| JsValue::from_str(part)).collect()
+}
+
+fn parts(key: &JsValue) -> Option<RawKey> {
+    let array = key.dyn_ref::<Array>()?;
+    array.iter().map(|part| part.as_string()).collect()
+}
+
+fn record(key: &[String], bytes: &[u8]) -> Result<JsValue, StoreError> {
+    let record = Object::new();
+    Reflect::set(&record, &JsValue::from_str("key"), &key_array(key))?;
+    Reflect::set(&record, &JsValue::from_str("binary"), &Uint8Array::from(bytes))?;
+    Ok(record.into())
+}

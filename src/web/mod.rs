@@ -1,0 +1,7 @@
+//! The browser shell: IndexedDB, device settings, and the small pieces of the
+//! platform (randomness, the clock, network state) the core is kept free of.
+
+pub mod idb;
+pub mod platform;
+pub mod repo;
+pub mod settings;

@@ -1,0 +1,62 @@
+//! The few facts only the browser knows: time, randomness, network state.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Milliseconds since the Unix epoch.
+#[allow(clippy::cast_possible_truncation, reason = "a date in ms fits an i64 for 292 million years")]
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Random bytes from the browser's cryptographic generator.
+///
+/// # Panics
+/// Only if the browser has no `crypto.getRandomValues`, which every browser
+/// that runs WebAssembly has.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0; N];
+    getrandom::fill(&mut bytes).expect("crypto.getRandomValues is available");
+    bytes
+}
+
+/// A short random id for a new plot, site or member (96 bits, base58).
+pub fn new_id() -> String {
+    bs58::encode(random_bytes::<12>()).into_string()
+}
+
+/// Whether the browser believes it is online.
+pub fn is_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// Asks the browser not to evict this app's storage under pressure. The
+/// answer does not change what the app does, so failures are ignored.
+pub fn request_persistent_storage() {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(storage) = window.navigator().storage().persist() else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = JsFuture::from(storage).await;
+    });
+}
+
+/// Registers the service worker that keeps the app shell for offline use.
+/// Resolves to true once a worker is active.
+pub async fn register_service_worker() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let container = window.navigator().service_worker();
+    if JsFuture::from(container.register("./sw.js")).await.is_err() {
+        return false;
+    }
+    let Ok(ready) = container.ready() else { return false };
+    JsFuture::from(ready)
+        .await
+        .ok()
+        .and_then(|registration| registration.dyn_into::<web_sys::ServiceWorkerRegistration>().ok())
+        .is_some_and(|registration| registration.active().is_some())
+}
+
+/// The browser's preferred language tag, such as "es-MX".
+pub fn browser_language() -> Option<String> {
+    web_sys::window()?.navigator().language()
+}

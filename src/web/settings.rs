@@ -1,0 +1,44 @@
+//! Device settings, kept in localStorage and never synced: the language
+//! chosen on this phone and the groups this phone holds.
+
+use gloo::storage::{LocalStorage, Storage};
+use serde::{Deserialize, Serialize};
+
+const KEY: &str = "common-ground.settings";
+
+/// A group this device holds, with its name cached so the home page can list
+/// groups without opening every document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownGroup {
+    /// The document id (bs58check).
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// A language tag ("en", "es"); absent until the member picks one.
+    pub lang: Option<String>,
+    pub groups: Vec<KnownGroup>,
+}
+
+impl Settings {
+    /// The saved settings; defaults if there are none or they are unreadable.
+    pub fn load() -> Self {
+        LocalStorage::get(KEY).unwrap_or_default()
+    }
+
+    /// Saves the settings. localStorage only fails when full or disabled, and
+    /// nothing here is worth more than the documents, so failure is ignored.
+    pub fn save(&self) {
+        let _ = LocalStorage::set(KEY, self);
+    }
+
+    /// Adds a group, or updates its cached name.
+    pub fn remember_group(&mut self, id: &str, name: &str) {
+        match self.groups.iter_mut().find(|g| g.id == id) {
+            Some(known) => name.clone_into(&mut known.name),
+            None => self.groups.push(KnownGroup { id: id.to_owned(), name: name.to_owned() }),
+        }
+    }
+}
