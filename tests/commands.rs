@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Every command of the first slice, accepted and refused, as a member would
 //! do it on one phone.
 

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Random concurrent plot edits on two or three replicas converge once the
 //! replicas have merged: same heads, same hydrated group.
 

@@ -45,8 +45,11 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** A browser with its own profile directory, at a phone's size. */
-export async function launch(profile) {
+/**
+ * A browser with its own profile directory, at a phone's size. Pass the
+ * test context `t` so the browser is closed even when the test fails.
+ */
+export async function launch(t, profile) {
   profile ??= await mkdtemp(join(tmpdir(), 'cg-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -58,6 +61,8 @@ export async function launch(profile) {
     hasTouch: true,
     locale: 'en-US',
   });
+  t?.after(() => context.close().catch(() => {}));
+  context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));

@@ -29,7 +29,7 @@ pub const TEXTS: &[(Key, &str)] = &[
     (Members, "Members"),
     (NoMembersYet, "No members yet."),
     (AddMember, "Add a member"),
-    (MemberName, "Name"),
+    (MemberName, "Member's name"),
     (Plots, "Plots"),
     (NoPlotsYet, "No plots yet. Add the first one below."),
     (AddPlot, "Add a plot"),

@@ -29,7 +29,7 @@ pub const TEXTS: &[(Key, &str)] = &[
     (Members, "Miembros"),
     (NoMembersYet, "Todavía no hay miembros."),
     (AddMember, "Agregar un miembro"),
-    (MemberName, "Nombre"),
+    (MemberName, "Nombre de la persona"),
     (Plots, "Parcelas"),
     (NoPlotsYet, "Todavía no hay parcelas. Agrega la primera abajo."),
     (AddPlot, "Agregar una parcela"),
