@@ -1,4 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "commands read best written inline, by value"
+)]
 //! Every command of the first slice, accepted and refused, as a member would
 //! do it on one phone.
 
@@ -10,7 +14,13 @@ const NOW: i64 = 1_790_000_000_000;
 
 fn group_with_garden() -> AutoCommit {
     let (mut doc, _) = command::new_group(ActorId::from([1; 16]), "Eastside Growers", NOW).unwrap();
-    run(&mut doc, Command::AddSite { id: "s1".into(), name: "Maple St garden".into() });
+    run(
+        &mut doc,
+        Command::AddSite {
+            id: "s1".into(),
+            name: "Maple St garden".into(),
+        },
+    );
     doc
 }
 
@@ -22,7 +32,11 @@ fn refused(doc: &mut AutoCommit, command: Command) -> Refusal {
     let before = command::read(doc).unwrap();
     let heads = doc.get_heads();
     let why = command::apply(doc, &command, NOW).expect_err("should be refused");
-    assert_eq!(command::read(doc).unwrap(), before, "a refusal changes nothing");
+    assert_eq!(
+        command::read(doc).unwrap(),
+        before,
+        "a refusal changes nothing"
+    );
     assert_eq!(doc.get_heads(), heads, "a refusal commits nothing");
     why
 }
@@ -39,7 +53,8 @@ fn add_plot(id: &str, label: &str) -> Command {
 
 #[test]
 fn a_new_group_has_its_name_and_nothing_else() {
-    let (doc, group) = command::new_group(ActorId::from([1; 16]), "  Eastside   Growers ", NOW).unwrap();
+    let (doc, group) =
+        command::new_group(ActorId::from([1; 16]), "  Eastside   Growers ", NOW).unwrap();
     assert_eq!(group.name, "Eastside Growers");
     assert_eq!(command::read(&doc).unwrap(), group);
     assert!(group.plots.is_empty() && group.sites.is_empty() && group.members.is_empty());
@@ -49,9 +64,15 @@ fn a_new_group_has_its_name_and_nothing_else() {
 #[test]
 fn a_group_needs_a_sensible_name() {
     let actor = ActorId::from([1; 16]);
-    assert_eq!(command::new_group(actor.clone(), "   ", NOW).unwrap_err(), Refusal::NameEmpty);
+    assert_eq!(
+        command::new_group(actor.clone(), "   ", NOW).unwrap_err(),
+        Refusal::NameEmpty
+    );
     let long = "x".repeat(MAX_NAME + 1);
-    assert_eq!(command::new_group(actor.clone(), &long, NOW).unwrap_err(), Refusal::NameTooLong { max: MAX_NAME });
+    assert_eq!(
+        command::new_group(actor.clone(), &long, NOW).unwrap_err(),
+        Refusal::NameTooLong { max: MAX_NAME }
+    );
     // Characters count, not bytes: 80 Chinese characters are fine.
     assert!(command::new_group(actor, &"园".repeat(MAX_NAME), NOW).is_ok());
 }
@@ -61,19 +82,42 @@ fn adding_editing_assigning_and_deleting_plots() {
     let mut doc = group_with_garden();
     run(&mut doc, add_plot("p1", "A1"));
     run(&mut doc, add_plot("p2", "A2"));
-    run(&mut doc, Command::AddMember { id: "m1".into(), name: "Rosa".into() });
-    let group = run(&mut doc, Command::AssignPlot { plot: "p1".into(), member: Some("m1".into()) });
+    run(
+        &mut doc,
+        Command::AddMember {
+            id: "m1".into(),
+            name: "Rosa".into(),
+        },
+    );
+    let group = run(
+        &mut doc,
+        Command::AssignPlot {
+            plot: "p1".into(),
+            member: Some("m1".into()),
+        },
+    );
     assert_eq!(group.plots["p1"].holder.as_deref(), Some("m1"));
     assert_eq!(group.plots["p1"].status, PlotStatus::Assigned);
 
     let group = run(
         &mut doc,
-        Command::EditPlot { plot: "p2".into(), label: "A2b".into(), size: "2 m".into(), status: PlotStatus::NeedsAttention },
+        Command::EditPlot {
+            plot: "p2".into(),
+            label: "A2b".into(),
+            size: "2 m".into(),
+            status: PlotStatus::NeedsAttention,
+        },
     );
     assert_eq!(group.plots["p2"].label, "A2b");
     assert_eq!(group.plots["p2"].status, PlotStatus::NeedsAttention);
 
-    let group = run(&mut doc, Command::AssignPlot { plot: "p1".into(), member: None });
+    let group = run(
+        &mut doc,
+        Command::AssignPlot {
+            plot: "p1".into(),
+            member: None,
+        },
+    );
     assert_eq!(group.plots["p1"].holder, None);
     assert_eq!(group.plots["p1"].status, PlotStatus::Available);
 
@@ -86,14 +130,48 @@ fn adding_editing_assigning_and_deleting_plots() {
 fn plot_labels_are_unique_within_a_garden_only() {
     let mut doc = group_with_garden();
     run(&mut doc, add_plot("p1", "A1"));
-    assert_eq!(refused(&mut doc, add_plot("p2", " a1 ")), Refusal::DuplicateLabel { label: "a1".into() });
-    run(&mut doc, Command::AddSite { id: "s2".into(), name: "Church lot".into() });
-    run(&mut doc, Command::AddPlot { id: "p3".into(), site: "s2".into(), label: "A1".into(), size: String::new(), status: PlotStatus::Available });
+    assert_eq!(
+        refused(&mut doc, add_plot("p2", " a1 ")),
+        Refusal::DuplicateLabel { label: "a1".into() }
+    );
+    run(
+        &mut doc,
+        Command::AddSite {
+            id: "s2".into(),
+            name: "Church lot".into(),
+        },
+    );
+    run(
+        &mut doc,
+        Command::AddPlot {
+            id: "p3".into(),
+            site: "s2".into(),
+            label: "A1".into(),
+            size: String::new(),
+            status: PlotStatus::Available,
+        },
+    );
     // Keeping its own label while editing is not a duplicate.
-    run(&mut doc, Command::EditPlot { plot: "p1".into(), label: "A1".into(), size: "big".into(), status: PlotStatus::Available });
+    run(
+        &mut doc,
+        Command::EditPlot {
+            plot: "p1".into(),
+            label: "A1".into(),
+            size: "big".into(),
+            status: PlotStatus::Available,
+        },
+    );
     run(&mut doc, add_plot("p4", "A4"));
     assert_eq!(
-        refused(&mut doc, Command::EditPlot { plot: "p4".into(), label: "A1".into(), size: String::new(), status: PlotStatus::Available }),
+        refused(
+            &mut doc,
+            Command::EditPlot {
+                plot: "p4".into(),
+                label: "A1".into(),
+                size: String::new(),
+                status: PlotStatus::Available
+            }
+        ),
         Refusal::DuplicateLabel { label: "A1".into() }
     );
 }
@@ -103,7 +181,10 @@ fn bad_input_is_refused_and_changes_nothing() {
     let mut doc = group_with_garden();
     run(&mut doc, add_plot("p1", "A1"));
     assert_eq!(refused(&mut doc, add_plot("p2", "  ")), Refusal::LabelEmpty);
-    assert_eq!(refused(&mut doc, add_plot("p2", &"B".repeat(MAX_LABEL + 1))), Refusal::LabelTooLong { max: MAX_LABEL });
+    assert_eq!(
+        refused(&mut doc, add_plot("p2", &"B".repeat(MAX_LABEL + 1))),
+        Refusal::LabelTooLong { max: MAX_LABEL }
+    );
     let mut big = add_plot("p2", "B1");
     if let Command::AddPlot { size, .. } = &mut big {
         *size = "9".repeat(41);
@@ -111,21 +192,80 @@ fn bad_input_is_refused_and_changes_nothing() {
     assert_eq!(refused(&mut doc, big), Refusal::SizeTooLong { max: 40 });
     assert_eq!(refused(&mut doc, add_plot("p1", "B1")), Refusal::IdTaken);
     assert_eq!(
-        refused(&mut doc, Command::AddPlot { id: "p9".into(), site: "nowhere".into(), label: "Z".into(), size: String::new(), status: PlotStatus::Available }),
+        refused(
+            &mut doc,
+            Command::AddPlot {
+                id: "p9".into(),
+                site: "nowhere".into(),
+                label: "Z".into(),
+                size: String::new(),
+                status: PlotStatus::Available
+            }
+        ),
         Refusal::NoSuchSite
     );
-    assert_eq!(refused(&mut doc, Command::AssignPlot { plot: "p1".into(), member: Some("ghost".into()) }), Refusal::NoSuchMember);
-    assert_eq!(refused(&mut doc, Command::AssignPlot { plot: "gone".into(), member: None }), Refusal::NoSuchPlot);
-    assert_eq!(refused(&mut doc, Command::DeletePlot { plot: "gone".into() }), Refusal::NoSuchPlot);
-    assert_eq!(refused(&mut doc, Command::AddMember { id: "m1".into(), name: String::new() }), Refusal::NameEmpty);
-    assert_eq!(refused(&mut doc, Command::RenameSite { site: "s1".into(), name: " ".into() }), Refusal::NameEmpty);
-    assert_eq!(refused(&mut doc, Command::RenameGroup { name: "\n".into() }), Refusal::NameEmpty);
+    assert_eq!(
+        refused(
+            &mut doc,
+            Command::AssignPlot {
+                plot: "p1".into(),
+                member: Some("ghost".into())
+            }
+        ),
+        Refusal::NoSuchMember
+    );
+    assert_eq!(
+        refused(
+            &mut doc,
+            Command::AssignPlot {
+                plot: "gone".into(),
+                member: None
+            }
+        ),
+        Refusal::NoSuchPlot
+    );
+    assert_eq!(
+        refused(
+            &mut doc,
+            Command::DeletePlot {
+                plot: "gone".into()
+            }
+        ),
+        Refusal::NoSuchPlot
+    );
+    assert_eq!(
+        refused(
+            &mut doc,
+            Command::AddMember {
+                id: "m1".into(),
+                name: String::new()
+            }
+        ),
+        Refusal::NameEmpty
+    );
+    assert_eq!(
+        refused(
+            &mut doc,
+            Command::RenameSite {
+                site: "s1".into(),
+                name: " ".into()
+            }
+        ),
+        Refusal::NameEmpty
+    );
+    assert_eq!(
+        refused(&mut doc, Command::RenameGroup { name: "\n".into() }),
+        Refusal::NameEmpty
+    );
 }
 
 #[test]
 fn a_document_that_is_not_a_group_is_unreadable() {
     let mut doc = AutoCommit::new();
-    assert_eq!(command::apply(&mut doc, &add_plot("p1", "A1"), NOW).unwrap_err(), Refusal::Unreadable);
+    assert_eq!(
+        command::apply(&mut doc, &add_plot("p1", "A1"), NOW).unwrap_err(),
+        Refusal::Unreadable
+    );
 }
 
 #[test]
@@ -135,6 +275,23 @@ fn plots_list_in_the_order_people_read_labels() {
         run(&mut doc, add_plot(id, label));
     }
     let group = command::read(&doc).unwrap();
-    let labels: Vec<_> = group.plots_in("s1").into_iter().map(|(_, p)| p.label.as_str()).collect();
+    let labels: Vec<_> = group
+        .plots_in("s1")
+        .into_iter()
+        .map(|(_, p)| p.label.as_str())
+        .collect();
     assert_eq!(labels, ["a1", "A2", "A10"]);
+}
+
+#[test]
+fn a_group_from_a_newer_version_is_not_edited() {
+    let mut doc = group_with_garden();
+    let mut group = command::read(&doc).unwrap();
+    group.schema = 2;
+    autosurgeon::reconcile(&mut doc, &group).unwrap();
+    doc.commit();
+    assert_eq!(
+        refused(&mut doc, add_plot("p1", "A1")),
+        Refusal::NewerSchema
+    );
 }

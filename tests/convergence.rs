@@ -10,18 +10,39 @@ use proptest::prelude::*;
 /// One replica's edit, with ids drawn from a small pool so that edits collide.
 #[derive(Clone, Debug)]
 enum Edit {
-    Add { plot: u8, label: u8 },
-    Edit { plot: u8, label: u8, size: u8, status: u8 },
-    Assign { plot: u8, member: Option<u8> },
-    Delete { plot: u8 },
-    AddMember { member: u8 },
+    Add {
+        plot: u8,
+        label: u8,
+    },
+    Change {
+        plot: u8,
+        label: u8,
+        size: u8,
+        status: u8,
+    },
+    Assign {
+        plot: u8,
+        member: Option<u8>,
+    },
+    Delete {
+        plot: u8,
+    },
+    AddMember {
+        member: u8,
+    },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (0..6u8, 0..8u8).prop_map(|(plot, label)| Edit::Add { plot, label }),
-        (0..6u8, 0..8u8, 0..4u8, 0..3u8).prop_map(|(plot, label, size, status)| Edit::Edit { plot, label, size, status }),
-        (0..6u8, proptest::option::of(0..3u8)).prop_map(|(plot, member)| Edit::Assign { plot, member }),
+        (0..6u8, 0..8u8, 0..4u8, 0..3u8).prop_map(|(plot, label, size, status)| Edit::Change {
+            plot,
+            label,
+            size,
+            status
+        }),
+        (0..6u8, proptest::option::of(0..3u8))
+            .prop_map(|(plot, member)| Edit::Assign { plot, member }),
         (0..6u8).prop_map(|plot| Edit::Delete { plot }),
         (0..3u8).prop_map(|member| Edit::AddMember { member }),
     ]
@@ -37,7 +58,12 @@ fn command(replica: usize, edit: &Edit) -> Command {
             size: String::new(),
             status: PlotStatus::Available,
         },
-        Edit::Edit { plot, label, size, status } => Command::EditPlot {
+        Edit::Change {
+            plot,
+            label,
+            size,
+            status,
+        } => Command::EditPlot {
             plot: format!("r{}p{plot}", plot % 3),
             label: format!("E{label}"),
             size: format!("{size} m"),
@@ -47,17 +73,38 @@ fn command(replica: usize, edit: &Edit) -> Command {
             plot: format!("r{}p{plot}", plot % 3),
             member: member.map(|m| format!("m{m}")),
         },
-        Edit::Delete { plot } => Command::DeletePlot { plot: format!("r{}p{plot}", plot % 3) },
-        Edit::AddMember { member } => Command::AddMember { id: format!("r{replica}m{member}"), name: format!("Member {member}") },
+        Edit::Delete { plot } => Command::DeletePlot {
+            plot: format!("r{}p{plot}", plot % 3),
+        },
+        Edit::AddMember { member } => Command::AddMember {
+            id: format!("r{replica}m{member}"),
+            name: format!("Member {member}"),
+        },
     }
 }
 
 fn base() -> AutoCommit {
     let (mut doc, _) = command::new_group(ActorId::from([9; 16]), "Garden club", 0).unwrap();
     for (id, name) in [("m0", "Ana"), ("m1", "Bo"), ("m2", "Chen")] {
-        command::apply(&mut doc, &Command::AddMember { id: id.into(), name: name.into() }, 0).unwrap();
+        command::apply(
+            &mut doc,
+            &Command::AddMember {
+                id: id.into(),
+                name: name.into(),
+            },
+            0,
+        )
+        .unwrap();
     }
-    command::apply(&mut doc, &Command::AddSite { id: "s1".into(), name: "Main".into() }, 0).unwrap();
+    command::apply(
+        &mut doc,
+        &Command::AddSite {
+            id: "s1".into(),
+            name: "Main".into(),
+        },
+        0,
+    )
+    .unwrap();
     for n in 0..3 {
         for replica in 0..3 {
             let add = Command::AddPlot {

@@ -18,31 +18,69 @@ pub const MAX_SIZE: usize = 40;
 /// shell (random) and passed in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    RenameGroup { name: String },
-    AddMember { id: String, name: String },
-    AddSite { id: String, name: String },
-    RenameSite { site: String, name: String },
-    AddPlot { id: String, site: String, label: String, size: String, status: PlotStatus },
-    EditPlot { plot: String, label: String, size: String, status: PlotStatus },
-    AssignPlot { plot: String, member: Option<String> },
-    DeletePlot { plot: String },
+    RenameGroup {
+        name: String,
+    },
+    AddMember {
+        id: String,
+        name: String,
+    },
+    AddSite {
+        id: String,
+        name: String,
+    },
+    RenameSite {
+        site: String,
+        name: String,
+    },
+    AddPlot {
+        id: String,
+        site: String,
+        label: String,
+        size: String,
+        status: PlotStatus,
+    },
+    EditPlot {
+        plot: String,
+        label: String,
+        size: String,
+        status: PlotStatus,
+    },
+    AssignPlot {
+        plot: String,
+        member: Option<String>,
+    },
+    DeletePlot {
+        plot: String,
+    },
 }
 
 /// Why a command was refused. Each has a message in every language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
     NameEmpty,
-    NameTooLong { max: usize },
+    NameTooLong {
+        max: usize,
+    },
     LabelEmpty,
-    LabelTooLong { max: usize },
-    SizeTooLong { max: usize },
-    DuplicateLabel { label: String },
+    LabelTooLong {
+        max: usize,
+    },
+    SizeTooLong {
+        max: usize,
+    },
+    DuplicateLabel {
+        label: String,
+    },
     NoSuchSite,
     NoSuchPlot,
     NoSuchMember,
     IdTaken,
     /// The document does not have the shape this version understands.
     Unreadable,
+    /// A newer version of the app wrote this document; editing it here could
+    /// lose what this version does not know about.
+    NewerSchema,
 }
 
 fn name(text: &str) -> Result<String, Refusal> {
@@ -65,7 +103,9 @@ fn label(group: &Group, site: &str, text: &str, except: Option<&str>) -> Result<
         return Err(Refusal::LabelTooLong { max: MAX_LABEL });
     }
     let taken = group.plots.iter().any(|(id, plot)| {
-        plot.site == site && Some(id.as_str()) != except && plot.label.to_lowercase() == text.to_lowercase()
+        plot.site == site
+            && Some(id.as_str()) != except
+            && plot.label.to_lowercase() == text.to_lowercase()
     });
     if taken {
         return Err(Refusal::DuplicateLabel { label: text });
@@ -99,7 +139,11 @@ pub fn read(doc: &AutoCommit) -> Result<Group, Refusal> {
 ///
 /// # Errors
 /// When the name is empty or too long.
-pub fn new_group(actor: automerge::ActorId, group_name: &str, now: i64) -> Result<(AutoCommit, Group), Refusal> {
+pub fn new_group(
+    actor: automerge::ActorId,
+    group_name: &str,
+    now: i64,
+) -> Result<(AutoCommit, Group), Refusal> {
     let group = Group {
         schema: SCHEMA_VERSION,
         name: name(group_name)?,
@@ -108,7 +152,11 @@ pub fn new_group(actor: automerge::ActorId, group_name: &str, now: i64) -> Resul
     };
     let mut doc = AutoCommit::new().with_actor(actor);
     reconcile(&mut doc, &group).map_err(|_| Refusal::Unreadable)?;
-    doc.commit_with(CommitOptions::default().with_time(now / 1000).with_message("create group"));
+    doc.commit_with(
+        CommitOptions::default()
+            .with_time(now / 1000)
+            .with_message("create group"),
+    );
     Ok((doc, group))
 }
 
@@ -119,9 +167,16 @@ pub fn new_group(actor: automerge::ActorId, group_name: &str, now: i64) -> Resul
 /// then unchanged.
 pub fn apply(doc: &mut AutoCommit, command: &Command, now: i64) -> Result<Group, Refusal> {
     let mut group = read(doc)?;
+    if group.schema > SCHEMA_VERSION {
+        return Err(Refusal::NewerSchema);
+    }
     edit(&mut group, command, now)?;
     reconcile(doc, &group).map_err(|_| Refusal::Unreadable)?;
-    doc.commit_with(CommitOptions::default().with_time(now / 1000).with_message(message(command)));
+    doc.commit_with(
+        CommitOptions::default()
+            .with_time(now / 1000)
+            .with_message(message(command)),
+    );
     Ok(group)
 }
 
@@ -147,19 +202,31 @@ pub fn edit(group: &mut Group, command: &Command, now: i64) -> Result<(), Refusa
         Command::RenameGroup { name: new } => group.name = name(new)?,
         Command::AddMember { id, name: new } => {
             fresh(group.members.contains_key(id))?;
-            let member = Member { name: name(new)?, created_at: now };
+            let member = Member {
+                name: name(new)?,
+                created_at: now,
+            };
             group.members.insert(id.clone(), member);
         }
         Command::AddSite { id, name: new } => {
             fresh(group.sites.contains_key(id))?;
-            let site = Site { name: name(new)?, created_at: now };
+            let site = Site {
+                name: name(new)?,
+                created_at: now,
+            };
             group.sites.insert(id.clone(), site);
         }
         Command::RenameSite { site, name: new } => {
             let new = name(new)?;
             group.sites.get_mut(site).ok_or(Refusal::NoSuchSite)?.name = new;
         }
-        Command::AddPlot { id, site, label: text, size: measure, status } => {
+        Command::AddPlot {
+            id,
+            site,
+            label: text,
+            size: measure,
+            status,
+        } => {
             fresh(group.plots.contains_key(id))?;
             if !group.sites.contains_key(site) {
                 return Err(Refusal::NoSuchSite);
@@ -174,8 +241,18 @@ pub fn edit(group: &mut Group, command: &Command, now: i64) -> Result<(), Refusa
             };
             group.plots.insert(id.clone(), plot);
         }
-        Command::EditPlot { plot, label: text, size: measure, status } => {
-            let site = group.plots.get(plot).ok_or(Refusal::NoSuchPlot)?.site.clone();
+        Command::EditPlot {
+            plot,
+            label: text,
+            size: measure,
+            status,
+        } => {
+            let site = group
+                .plots
+                .get(plot)
+                .ok_or(Refusal::NoSuchPlot)?
+                .site
+                .clone();
             let text = label(group, &site, text, Some(plot))?;
             let measure = size(measure)?;
             let entry = group.plots.get_mut(plot).ok_or(Refusal::NoSuchPlot)?;
@@ -191,7 +268,11 @@ pub fn edit(group: &mut Group, command: &Command, now: i64) -> Result<(), Refusa
             }
             let entry = group.plots.get_mut(plot).ok_or(Refusal::NoSuchPlot)?;
             entry.holder.clone_from(member);
-            entry.status = if member.is_some() { PlotStatus::Assigned } else { PlotStatus::Available };
+            entry.status = if member.is_some() {
+                PlotStatus::Assigned
+            } else {
+                PlotStatus::Available
+            };
         }
         Command::DeletePlot { plot } => {
             group.plots.remove(plot).ok_or(Refusal::NoSuchPlot)?;

@@ -23,8 +23,12 @@ impl Route {
         match parts.as_slice() {
             [] => Self::Home,
             ["g", id] => group(id).map_or(Self::NotFound, Self::Group),
-            ["g", id, "site", site] => group(id).map_or(Self::NotFound, |g| Self::Site(g, (*site).to_owned())),
-            ["g", id, "plot", plot] => group(id).map_or(Self::NotFound, |g| Self::Plot(g, (*plot).to_owned())),
+            ["g", id, "site", site] => {
+                group(id).map_or(Self::NotFound, |g| Self::Site(g, (*site).to_owned()))
+            }
+            ["g", id, "plot", plot] => {
+                group(id).map_or(Self::NotFound, |g| Self::Plot(g, (*plot).to_owned()))
+            }
             _ => Self::NotFound,
         }
     }

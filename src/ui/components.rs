@@ -32,7 +32,10 @@ pub fn StatusBar() -> impl IntoView {
 
 /// A page's title with a way back up.
 #[component]
-pub fn PageTitle(#[prop(into)] title: Signal<String>, #[prop(into)] back: Option<String>) -> impl IntoView {
+pub fn PageTitle(
+    #[prop(into)] title: Signal<String>,
+    #[prop(into)] back: Option<String>,
+) -> impl IntoView {
     let app = expect_context::<AppState>();
     view! {
         <div class="page-title">

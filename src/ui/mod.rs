@@ -36,7 +36,9 @@ fn App() -> impl IntoView {
         Route::Group(id) => view! { <pages::group::GroupPage id=id /> }.into_any(),
         Route::Site(id, site) => view! { <pages::site::SitePage id=id site=site /> }.into_any(),
         Route::Plot(id, plot) => view! { <pages::plot::PlotPage id=id plot=plot /> }.into_any(),
-        Route::NotFound => view! { <p class="notice">{move || app.t(Key::PageNotFound)}</p> }.into_any(),
+        Route::NotFound => {
+            view! { <p class="notice">{move || app.t(Key::PageNotFound)}</p> }.into_any()
+        }
     };
     view! {
         <header class="top">

@@ -16,7 +16,11 @@ use crate::web::settings::{KnownGroup, Settings};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Opened {
     Loading(DocumentId),
-    Open { id: DocumentId, group: Group, damaged: usize },
+    Open {
+        id: DocumentId,
+        group: Group,
+        damaged: usize,
+    },
     Failed(DocumentId, OpenError),
 }
 
@@ -61,7 +65,11 @@ impl AppState {
             .lang
             .as_deref()
             .and_then(Lang::from_tag)
-            .or_else(|| platform::browser_language().as_deref().and_then(Lang::from_tag))
+            .or_else(|| {
+                platform::browser_language()
+                    .as_deref()
+                    .and_then(Lang::from_tag)
+            })
             .unwrap_or_default();
         let app = Self {
             lang: RwSignal::new(lang),
@@ -77,14 +85,18 @@ impl AppState {
             repo: StoredValue::new_local(None),
         };
         let listeners = [
-            window_event_listener(leptos::ev::hashchange, move |_| app.route.set(current_route())),
+            window_event_listener(leptos::ev::hashchange, move |_| {
+                app.route.set(current_route())
+            }),
             window_event_listener(leptos::ev::online, move |_| app.online.set(true)),
             window_event_listener(leptos::ev::offline, move |_| app.online.set(false)),
         ];
         // The app lives as long as the page.
         std::mem::forget(listeners);
         Effect::new(move || {
-            document().document_element().map(|html| html.set_attribute("lang", app.lang.get().tag()));
+            document()
+                .document_element()
+                .map(|html| html.set_attribute("lang", app.lang.get().tag()));
         });
         // Whenever the page shows a group, make sure that group is open.
         Effect::new(move || {
@@ -105,7 +117,8 @@ impl AppState {
                 Err(error) => app.storage_error.set(Some(app.storage_message(&error.0))),
             }
             app.ready.set(true);
-            app.offline_ready.set(platform::register_service_worker().await);
+            app.offline_ready
+                .set(platform::register_service_worker().await);
         });
         app
     }
@@ -114,7 +127,9 @@ impl AppState {
     pub fn group(self, id: DocumentId) -> Memo<Option<Group>> {
         Memo::new(move |_| {
             self.opened.with(|opened| match opened {
-                Some(Opened::Open { id: open, group, .. }) if *open == id => Some(group.clone()),
+                Some(Opened::Open {
+                    id: open, group, ..
+                }) if *open == id => Some(group.clone()),
                 _ => None,
             })
         })
@@ -131,7 +146,10 @@ impl AppState {
     }
 
     fn storage_message(self, error: &str) -> String {
-        fill(self.lang.get_untracked().text(Key::ErrStorage), &[("error", error)])
+        fill(
+            self.lang.get_untracked().text(Key::ErrStorage),
+            &[("error", error)],
+        )
     }
 
     pub fn set_lang(self, lang: Lang) {
@@ -159,7 +177,11 @@ impl AppState {
             let opened = match repo.open_group(id).await {
                 Ok((group, report)) => {
                     self.remember(id, &group.name);
-                    Opened::Open { id, group, damaged: report.corrupt.len() }
+                    Opened::Open {
+                        id,
+                        group,
+                        damaged: report.corrupt.len(),
+                    }
                 }
                 Err(error) => Opened::Failed(id, error),
             };
@@ -184,10 +206,18 @@ impl AppState {
     /// # Errors
     /// The refusal, with its message in the member's language.
     pub fn create_group(self, name: &str) -> Result<DocumentId, Refused> {
-        let repo = self.repo().ok_or_else(|| self.refused(Refusal::Unreadable))?;
-        let (id, group) = repo.create_group(name, platform::now_ms()).map_err(|why| self.refused(why))?;
+        let repo = self
+            .repo()
+            .ok_or_else(|| self.refused(Refusal::Unreadable))?;
+        let (id, group) = repo
+            .create_group(name, platform::now_ms())
+            .map_err(|why| self.refused(why))?;
         self.remember(id, &group.name);
-        self.opened.set(Some(Opened::Open { id, group, damaged: 0 }));
+        self.opened.set(Some(Opened::Open {
+            id,
+            group,
+            damaged: 0,
+        }));
         self.save(repo, id);
         Ok(id)
     }
@@ -197,8 +227,12 @@ impl AppState {
     /// # Errors
     /// The refusal, with its message in the member's language; nothing changed.
     pub fn run(self, id: DocumentId, command: &Command) -> Result<(), Refused> {
-        let repo = self.repo().ok_or_else(|| self.refused(Refusal::Unreadable))?;
-        let group = repo.apply(id, command, platform::now_ms()).map_err(|why| self.refused(why))?;
+        let repo = self
+            .repo()
+            .ok_or_else(|| self.refused(Refusal::Unreadable))?;
+        let group = repo
+            .apply(id, command, platform::now_ms())
+            .map_err(|why| self.refused(why))?;
         if matches!(command, Command::RenameGroup { .. }) {
             self.remember(id, &group.name);
         }

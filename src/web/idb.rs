@@ -91,14 +91,21 @@ impl ChunkStore {
     ///
     /// # Errors
     /// When IndexedDB fails to read.
-    pub async fn load_range(&self, prefix: &[String]) -> Result<Vec<(RawKey, Vec<u8>)>, StoreError> {
+    pub async fn load_range(
+        &self,
+        prefix: &[String],
+    ) -> Result<Vec<(RawKey, Vec<u8>)>, StoreError> {
         let tx = self.db.transaction(STORE).build()?;
         let store = tx.object_store(STORE)?;
         let lower = key_array(prefix);
         let upper = key_array(prefix);
         upper.push(&JsValue::from_str("\u{ffff}"));
         let range = KeyRange::Bound(JsValue::from(lower), false, JsValue::from(upper), false);
-        let records = store.get_all::<JsValue>().with_query::<JsValue, _>(range).primitive()?.await?;
+        let records = store
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(range)
+            .primitive()?
+            .await?;
         let mut out = Vec::new();
         for record in records {
             let record = record?;
@@ -127,9 +134,14 @@ impl ChunkStore {
             .build()?;
         let store = tx.object_store(STORE)?;
         let put = plan.put.to_parts();
-        store.put(record(&put, &plan.bytes)?).with_key(JsValue::from(key_array(&put))).primitive()?;
+        store
+            .put(record(&put, &plan.bytes)?)
+            .with_key(JsValue::from(key_array(&put)))
+            .primitive()?;
         for key in &plan.delete {
-            store.delete(JsValue::from(key_array(&key.to_parts()))).primitive()?;
+            store
+                .delete(JsValue::from(key_array(&key.to_parts())))
+                .primitive()?;
         }
         tx.commit().await?;
         Ok(())
@@ -140,9 +152,16 @@ impl ChunkStore {
     /// # Errors
     /// When IndexedDB fails to write.
     pub async fn put_raw(&self, key: &[String], bytes: &[u8]) -> Result<(), StoreError> {
-        let tx = self.db.transaction(STORE).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self
+            .db
+            .transaction(STORE)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
         let store = tx.object_store(STORE)?;
-        store.put(record(key, bytes)?).with_key(JsValue::from(key_array(key))).primitive()?;
+        store
+            .put(record(key, bytes)?)
+            .with_key(JsValue::from(key_array(key)))
+            .primitive()?;
         tx.commit().await?;
         Ok(())
     }
@@ -165,6 +184,10 @@ fn parts(key: &JsValue) -> Option<RawKey> {
 fn record(key: &[String], bytes: &[u8]) -> Result<JsValue, StoreError> {
     let record = Object::new();
     Reflect::set(&record, &JsValue::from_str("key"), &key_array(key))?;
-    Reflect::set(&record, &JsValue::from_str("binary"), &Uint8Array::from(bytes))?;
+    Reflect::set(
+        &record,
+        &JsValue::from_str("binary"),
+        &Uint8Array::from(bytes),
+    )?;
     Ok(record.into())
 }

@@ -4,7 +4,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// Milliseconds since the Unix epoch.
-#[allow(clippy::cast_possible_truncation, reason = "a date in ms fits an i64 for 292 million years")]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "a date in ms fits an i64 for 292 million years"
+)]
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
@@ -33,8 +36,12 @@ pub fn is_online() -> bool {
 /// Asks the browser not to evict this app's storage under pressure. The
 /// answer does not change what the app does, so failures are ignored.
 pub fn request_persistent_storage() {
-    let Some(window) = web_sys::window() else { return };
-    let Ok(storage) = window.navigator().storage().persist() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(storage) = window.navigator().storage().persist() else {
+        return;
+    };
     wasm_bindgen_futures::spawn_local(async move {
         let _ = JsFuture::from(storage).await;
     });
@@ -43,16 +50,24 @@ pub fn request_persistent_storage() {
 /// Registers the service worker that keeps the app shell for offline use.
 /// Resolves to true once a worker is active.
 pub async fn register_service_worker() -> bool {
-    let Some(window) = web_sys::window() else { return false };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
     let container = window.navigator().service_worker();
     if JsFuture::from(container.register("./sw.js")).await.is_err() {
         return false;
     }
-    let Ok(ready) = container.ready() else { return false };
+    let Ok(ready) = container.ready() else {
+        return false;
+    };
     JsFuture::from(ready)
         .await
         .ok()
-        .and_then(|registration| registration.dyn_into::<web_sys::ServiceWorkerRegistration>().ok())
+        .and_then(|registration| {
+            registration
+                .dyn_into::<web_sys::ServiceWorkerRegistration>()
+                .ok()
+        })
         .is_some_and(|registration| registration.active().is_some())
 }
 

@@ -73,9 +73,13 @@ impl Repo {
         }
         let chunks = self.0.store.load(id).await.map_err(OpenError::Storage)?;
         let had_chunks = !chunks.is_empty();
-        let (doc, report) = StoredDoc::load(id, self.0.actor.clone(), chunks);
+        let (doc, report) = StoredDoc::load(id, &self.0.actor, chunks);
         if doc.chunks().is_empty() {
-            return Err(if had_chunks { OpenError::Unreadable } else { OpenError::NotHere });
+            return Err(if had_chunks {
+                OpenError::Unreadable
+            } else {
+                OpenError::NotHere
+            });
         }
         let group = command::read(doc.doc()).map_err(|_| OpenError::Unreadable)?;
         // Another await may have loaded it meanwhile; keep the first copy.
@@ -111,7 +115,12 @@ impl Repo {
 
     async fn write_until_saved(&self, id: DocumentId) -> Result<(), StoreError> {
         loop {
-            let plan = self.0.docs.borrow_mut().get_mut(&id).and_then(StoredDoc::save);
+            let plan = self
+                .0
+                .docs
+                .borrow_mut()
+                .get_mut(&id)
+                .and_then(StoredDoc::save);
             let Some(plan) = plan else { return Ok(()) };
             if let Err(error) = self.0.store.write(&plan).await {
                 if let Some(doc) = self.0.docs.borrow_mut().get_mut(&id) {

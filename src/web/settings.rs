@@ -38,7 +38,10 @@ impl Settings {
     pub fn remember_group(&mut self, id: &str, name: &str) {
         match self.groups.iter_mut().find(|g| g.id == id) {
             Some(known) => name.clone_into(&mut known.name),
-            None => self.groups.push(KnownGroup { id: id.to_owned(), name: name.to_owned() }),
+            None => self.groups.push(KnownGroup {
+                id: id.to_owned(),
+                name: name.to_owned(),
+            }),
         }
     }
 }

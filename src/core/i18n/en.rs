@@ -1,5 +1,7 @@
 //! English.
 
+#![allow(clippy::enum_glob_use, reason = "a catalogue reads best as bare keys")]
+
 use super::Key::{self, *};
 
 pub const TEXTS: &[(Key, &str)] = &[
@@ -10,7 +12,6 @@ pub const TEXTS: &[(Key, &str)] = &[
     (Offline, "Offline"),
     (OfflineReady, "Works offline"),
     (Back, "Back"),
-    (Add, "Add"),
     (Save, "Save"),
     (Cancel, "Cancel"),
     (Delete, "Delete"),
@@ -45,24 +46,51 @@ pub const TEXTS: &[(Key, &str)] = &[
     (Nobody, "Nobody"),
     (EditPlot, "Edit plot"),
     (DeletePlot, "Delete this plot"),
-    (ConfirmDeletePlot, "Delete plot {label}? This cannot be undone."),
-    (PlotDeleted, "Plot {label} was deleted."),
+    (
+        ConfirmDeletePlot,
+        "Delete plot {label}? This cannot be undone.",
+    ),
     (Saved, "Saved"),
     (GroupNotFound, "This group is not on this phone."),
     (PlotNotFound, "This plot is no longer here."),
     (SiteNotFound, "This garden is no longer here."),
     (PageNotFound, "There is nothing at this address."),
     (ErrNameEmpty, "Please enter a name."),
-    (ErrNameTooLong, "Please keep the name to {max} characters or fewer."),
+    (
+        ErrNameTooLong,
+        "Please keep the name to {max} characters or fewer.",
+    ),
     (ErrLabelEmpty, "Please give the plot a label, like A3."),
-    (ErrLabelTooLong, "Please keep the label to {max} characters or fewer."),
-    (ErrSizeTooLong, "Please keep the size to {max} characters or fewer."),
-    (ErrDuplicateLabel, "There is already a plot called {label} in this garden."),
+    (
+        ErrLabelTooLong,
+        "Please keep the label to {max} characters or fewer.",
+    ),
+    (
+        ErrSizeTooLong,
+        "Please keep the size to {max} characters or fewer.",
+    ),
+    (
+        ErrDuplicateLabel,
+        "There is already a plot called {label} in this garden.",
+    ),
     (ErrNoSuchSite, "That garden is no longer here."),
     (ErrNoSuchPlot, "That plot is no longer here."),
     (ErrNoSuchMember, "That member is no longer in the group."),
     (ErrIdTaken, "Something went wrong. Please try again."),
-    (ErrUnreadable, "This group's data can't be read by this version of the app."),
-    (ErrCorruptChunks, "Some of this group's saved data on this phone is damaged ({count}) and was skipped. Everything else is here."),
-    (ErrStorage, "This phone's storage isn't working, so changes can't be saved: {error}"),
+    (
+        ErrUnreadable,
+        "This group's data can't be read by this version of the app.",
+    ),
+    (
+        ErrNewerSchema,
+        "A newer version of the app changed this group. Reload the app to update it, then try again.",
+    ),
+    (
+        ErrCorruptChunks,
+        "Some of this group's saved data on this phone is damaged ({count}) and was skipped. Everything else is here.",
+    ),
+    (
+        ErrStorage,
+        "This phone's storage isn't working, so changes can't be saved: {error}",
+    ),
 ];

@@ -39,7 +39,11 @@ impl Lang {
     /// Picks the language for a browser tag such as "es-MX"; `None` if the
     /// app does not speak it.
     pub fn from_tag(tag: &str) -> Option<Self> {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        let primary = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         Self::ALL.into_iter().find(|lang| lang.tag() == primary)
     }
 
@@ -89,7 +93,6 @@ keys! {
     Offline,
     OfflineReady,
     Back,
-    Add,
     Save,
     Cancel,
     Delete,
@@ -125,7 +128,6 @@ keys! {
     EditPlot,
     DeletePlot,
     ConfirmDeletePlot,
-    PlotDeleted,
     Saved,
     GroupNotFound,
     PlotNotFound,
@@ -142,6 +144,7 @@ keys! {
     ErrNoSuchMember,
     ErrIdTaken,
     ErrUnreadable,
+    ErrNewerSchema,
     ErrCorruptChunks,
     ErrStorage,
 }
@@ -150,22 +153,36 @@ keys! {
 pub fn refusal(lang: Lang, why: &Refusal) -> String {
     match why {
         Refusal::NameEmpty => lang.text(Key::ErrNameEmpty).to_owned(),
-        Refusal::NameTooLong { max } => fill(lang.text(Key::ErrNameTooLong), &[("max", &max.to_string())]),
+        Refusal::NameTooLong { max } => {
+            fill(lang.text(Key::ErrNameTooLong), &[("max", &max.to_string())])
+        }
         Refusal::LabelEmpty => lang.text(Key::ErrLabelEmpty).to_owned(),
-        Refusal::LabelTooLong { max } => fill(lang.text(Key::ErrLabelTooLong), &[("max", &max.to_string())]),
-        Refusal::SizeTooLong { max } => fill(lang.text(Key::ErrSizeTooLong), &[("max", &max.to_string())]),
-        Refusal::DuplicateLabel { label } => fill(lang.text(Key::ErrDuplicateLabel), &[("label", label)]),
+        Refusal::LabelTooLong { max } => fill(
+            lang.text(Key::ErrLabelTooLong),
+            &[("max", &max.to_string())],
+        ),
+        Refusal::SizeTooLong { max } => {
+            fill(lang.text(Key::ErrSizeTooLong), &[("max", &max.to_string())])
+        }
+        Refusal::DuplicateLabel { label } => {
+            fill(lang.text(Key::ErrDuplicateLabel), &[("label", label)])
+        }
         Refusal::NoSuchSite => lang.text(Key::ErrNoSuchSite).to_owned(),
         Refusal::NoSuchPlot => lang.text(Key::ErrNoSuchPlot).to_owned(),
         Refusal::NoSuchMember => lang.text(Key::ErrNoSuchMember).to_owned(),
         Refusal::IdTaken => lang.text(Key::ErrIdTaken).to_owned(),
         Refusal::Unreadable => lang.text(Key::ErrUnreadable).to_owned(),
+        Refusal::NewerSchema => lang.text(Key::ErrNewerSchema).to_owned(),
     }
 }
 
 /// "1 plot" / "5 plots".
 pub fn plot_count(lang: Lang, count: usize) -> String {
-    let key = if count == 1 { Key::PlotsOne } else { Key::PlotsOther };
+    let key = if count == 1 {
+        Key::PlotsOne
+    } else {
+        Key::PlotsOther
+    };
     fill(lang.text(key), &[("count", &count.to_string())])
 }
 
@@ -175,7 +192,11 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn placeholders(text: &str) -> BTreeSet<String> {
-        text.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name.to_owned()).collect()
+        text.split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}'))
+            .map(|(name, _)| name.to_owned())
+            .collect()
     }
 
     #[test]
@@ -185,7 +206,11 @@ mod tests {
                 let found = lang.table().iter().filter(|(k, _)| k == key).count();
                 assert_eq!(found, 1, "{lang:?} has {found} texts for {key:?}");
             }
-            assert_eq!(lang.table().len(), Key::ALL.len(), "{lang:?} has texts for unknown keys");
+            assert_eq!(
+                lang.table().len(),
+                Key::ALL.len(),
+                "{lang:?} has texts for unknown keys"
+            );
         }
     }
 
@@ -195,7 +220,11 @@ mod tests {
             for key in Key::ALL {
                 let text = lookup(lang.table(), *key).unwrap_or_default();
                 assert!(!text.trim().is_empty(), "{lang:?} {key:?} is blank");
-                assert_eq!(placeholders(text), placeholders(Lang::En.text(*key)), "{lang:?} {key:?}");
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(Lang::En.text(*key)),
+                    "{lang:?} {key:?}"
+                );
             }
         }
     }
@@ -220,8 +249,14 @@ mod tests {
     #[test]
     fn refusals_read_naturally() {
         let why = Refusal::DuplicateLabel { label: "A3".into() };
-        assert_eq!(refusal(Lang::En, &why), "There is already a plot called A3 in this garden.");
-        assert_eq!(refusal(Lang::Es, &why), "Ya hay una parcela llamada A3 en este huerto.");
+        assert_eq!(
+            refusal(Lang::En, &why),
+            "There is already a plot called A3 in this garden."
+        );
+        assert_eq!(
+            refusal(Lang::Es, &why),
+            "Ya hay una parcela llamada A3 en este huerto."
+        );
         assert_eq!(plot_count(Lang::Es, 1), "1 parcela");
         assert_eq!(plot_count(Lang::En, 3), "3 plots");
     }

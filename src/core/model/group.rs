@@ -89,16 +89,16 @@ impl Group {
     /// Sites ordered by name.
     pub fn sites_by_name(&self) -> Vec<(&String, &Site)> {
         let mut sites: Vec<_> = self.sites.iter().collect();
-        sites.sort_by(|(ida, a), (idb, b)| natural_cmp(&a.name, &b.name).then_with(|| ida.cmp(idb)));
+        sites
+            .sort_by(|(ida, a), (idb, b)| natural_cmp(&a.name, &b.name).then_with(|| ida.cmp(idb)));
         sites
     }
 
     /// Members ordered by name.
     pub fn members_by_name(&self) -> Vec<(&String, &Member)> {
         let mut members: Vec<_> = self.members.iter().collect();
-        members.sort_by(|(ida, a), (idb, b)| {
-            natural_cmp(&a.name, &b.name).then_with(|| ida.cmp(idb))
-        });
+        members
+            .sort_by(|(ida, a), (idb, b)| natural_cmp(&a.name, &b.name).then_with(|| ida.cmp(idb)));
         members
     }
 }

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use sha2::{Digest, Sha256};
+
 const URL_PREFIX: &str = "automerge:";
 
 /// The id of one automerge document: 16 bytes (a UUID) chosen by whoever
@@ -43,21 +45,35 @@ impl DocumentId {
         let encoded = encoded.strip_prefix(URL_PREFIX).unwrap_or(encoded);
         // automerge-repo URLs may carry heads after a '#'; the id is before it.
         let encoded = encoded.split('#').next().unwrap_or_default();
-        let bytes = bs58::decode(encoded)
-            .with_check(None)
+        let decoded = bs58::decode(encoded)
             .into_vec()
             .map_err(|_| DocumentIdError::NotBase58Check)?;
+        let split = decoded
+            .len()
+            .checked_sub(4)
+            .ok_or(DocumentIdError::NotBase58Check)?;
+        let (bytes, check) = decoded.split_at(split);
+        if check != checksum(bytes) {
+            return Err(DocumentIdError::NotBase58Check);
+        }
         let bytes: [u8; 16] = bytes
-            .as_slice()
             .try_into()
             .map_err(|_| DocumentIdError::WrongLength(bytes.len()))?;
         Ok(Self(bytes))
     }
 }
 
+/// The bs58check checksum: the first four bytes of a double sha256.
+fn checksum(payload: &[u8]) -> [u8; 4] {
+    let hash = Sha256::digest(Sha256::digest(payload));
+    [hash[0], hash[1], hash[2], hash[3]]
+}
+
 impl fmt::Display for DocumentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&bs58::encode(self.0).with_check().into_string())
+        let mut checked = self.0.to_vec();
+        checked.extend_from_slice(&checksum(&self.0));
+        f.write_str(&bs58::encode(checked).into_string())
     }
 }
 
@@ -87,8 +103,16 @@ mod tests {
             DocumentId::parse("automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXv"),
             Err(DocumentIdError::NotBase58Check)
         );
-        assert_eq!(DocumentId::parse("not an id!"), Err(DocumentIdError::NotBase58Check));
-        let short = bs58::encode([1u8; 8]).with_check().into_string();
-        assert_eq!(DocumentId::parse(&short), Err(DocumentIdError::WrongLength(8)));
+        assert_eq!(
+            DocumentId::parse("not an id!"),
+            Err(DocumentIdError::NotBase58Check)
+        );
+        let mut short = vec![1u8; 8];
+        short.extend_from_slice(&checksum(&short));
+        let short = bs58::encode(short).into_string();
+        assert_eq!(
+            DocumentId::parse(&short),
+            Err(DocumentIdError::WrongLength(8))
+        );
     }
 }

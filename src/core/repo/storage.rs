@@ -173,7 +173,7 @@ impl StoredDoc {
     /// that does not parse is reported and skipped.
     pub fn load(
         id: DocumentId,
-        actor: automerge::ActorId,
+        actor: &automerge::ActorId,
         mut stored: Vec<(ChunkKey, Vec<u8>)>,
     ) -> (Self, LoadReport) {
         stored.sort_by_key(|(key, _)| key.kind);
@@ -408,11 +408,17 @@ mod tests {
         }
         assert!(compacted, "forty edits compact at least once");
         assert!(storage.len() < 20);
-        let (mut loaded, report) = StoredDoc::load(id(), actor(2), storage);
+        let (mut loaded, report) = StoredDoc::load(id(), &actor(2), storage);
         assert!(report.corrupt.is_empty());
         assert_eq!(loaded.doc_mut().get_heads(), doc.doc_mut().get_heads());
         assert_eq!(
-            loaded.doc().get(ROOT, "plot39").unwrap().unwrap().0.as_i64(),
+            loaded
+                .doc()
+                .get(ROOT, "plot39")
+                .unwrap()
+                .unwrap()
+                .0
+                .as_i64(),
             Some(39)
         );
     }
@@ -424,16 +430,22 @@ mod tests {
         edit(&mut tab_a, "start", 0);
         save_into(&mut tab_a, &mut storage);
         // A second tab loads, then writes a chunk tab A never saw.
-        let (mut tab_b, _) = StoredDoc::load(id(), actor(2), storage.clone());
+        let (mut tab_b, _) = StoredDoc::load(id(), &actor(2), storage.clone());
         edit(&mut tab_b, "from_b", 7);
         save_into(&mut tab_b, &mut storage);
         for n in 0..30 {
             edit(&mut tab_a, &format!("a{n}"), n);
             save_into(&mut tab_a, &mut storage);
         }
-        let (loaded, _) = StoredDoc::load(id(), actor(3), storage);
+        let (loaded, _) = StoredDoc::load(id(), &actor(3), storage);
         assert_eq!(
-            loaded.doc().get(ROOT, "from_b").unwrap().unwrap().0.as_i64(),
+            loaded
+                .doc()
+                .get(ROOT, "from_b")
+                .unwrap()
+                .unwrap()
+                .0
+                .as_i64(),
             Some(7)
         );
         assert!(loaded.doc().get(ROOT, "a29").unwrap().is_some());
@@ -458,7 +470,7 @@ mod tests {
         damaged.truncate(last);
         storage.push((damaged_key.clone(), damaged));
         storage.push((damaged_key.clone(), b"not automerge at all".to_vec()));
-        let (loaded, report) = StoredDoc::load(id(), actor(2), storage);
+        let (loaded, report) = StoredDoc::load(id(), &actor(2), storage);
         assert_eq!(report.corrupt, vec![damaged_key.clone(), damaged_key]);
         assert!(loaded.doc().get(ROOT, "a").unwrap().is_some());
         assert!(loaded.doc().get(ROOT, "b").unwrap().is_some());

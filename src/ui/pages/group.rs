@@ -24,7 +24,9 @@ pub fn GroupPage(id: DocumentId) -> impl IntoView {
 fn GroupView(id: DocumentId) -> impl IntoView {
     let app = expect_context::<AppState>();
     let group = app.group(id);
-    let title = Signal::derive(move || group.with(|g| g.as_ref().map(|g| g.name.clone()).unwrap_or_default()));
+    let title = Signal::derive(move || {
+        group.with(|g| g.as_ref().map(|g| g.name.clone()).unwrap_or_default())
+    });
     let gardens = move || {
         group.with(|g| {
             g.as_ref().map_or_else(Vec::new, |g| {
@@ -38,7 +40,10 @@ fn GroupView(id: DocumentId) -> impl IntoView {
     let members = move || {
         group.with(|g| {
             g.as_ref().map_or_else(Vec::new, |g| {
-                g.members_by_name().into_iter().map(|(m, member)| (m.clone(), member.name.clone())).collect::<Vec<_>>()
+                g.members_by_name()
+                    .into_iter()
+                    .map(|(m, member)| (m.clone(), member.name.clone()))
+                    .collect::<Vec<_>>()
             })
         })
     };
@@ -47,7 +52,10 @@ fn GroupView(id: DocumentId) -> impl IntoView {
     let garden_error = RwSignal::new(None::<String>);
     let add_garden = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let command = Command::AddSite { id: new_id(), name: garden_name.get_untracked() };
+        let command = Command::AddSite {
+            id: new_id(),
+            name: garden_name.get_untracked(),
+        };
         match app.run(id, &command) {
             Ok(()) => garden_name.set(String::new()),
             Err(refused) => garden_error.set(Some(refused.message)),
@@ -57,7 +65,10 @@ fn GroupView(id: DocumentId) -> impl IntoView {
     let member_error = RwSignal::new(None::<String>);
     let add_member = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let command = Command::AddMember { id: new_id(), name: member_name.get_untracked() };
+        let command = Command::AddMember {
+            id: new_id(),
+            name: member_name.get_untracked(),
+        };
         match app.run(id, &command) {
             Ok(()) => member_name.set(String::new()),
             Err(refused) => member_error.set(Some(refused.message)),

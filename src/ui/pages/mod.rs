@@ -26,7 +26,9 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
     let app = expect_context::<AppState>();
     let gate = Memo::new(move |_| {
         app.opened.with(|opened| match opened {
-            Some(Opened::Open { id: open, damaged, .. }) if *open == id => Gate::Open { damaged: *damaged },
+            Some(Opened::Open {
+                id: open, damaged, ..
+            }) if *open == id => Gate::Open { damaged: *damaged },
             Some(Opened::Failed(open, error)) if *open == id => Gate::Failed(error.clone()),
             _ => Gate::Loading,
         })
@@ -34,7 +36,8 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
     move || match gate.get() {
         Gate::Open { damaged } => {
             let warning = (damaged > 0).then(|| {
-                let text = move || app.tf(Key::ErrCorruptChunks, &[("count", &damaged.to_string())]);
+                let text =
+                    move || app.tf(Key::ErrCorruptChunks, &[("count", &damaged.to_string())]);
                 view! { <p class="error" role="alert" data-testid="damaged">{text}</p> }
             });
             view! { {warning} {children()} }.into_any()

@@ -24,7 +24,8 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
     let app = expect_context::<AppState>();
     let group = app.group(id);
     let plot_id = plot.clone();
-    let current = Memo::new(move |_| group.with(|g| g.as_ref().and_then(|g| g.plots.get(&plot_id).cloned())));
+    let current =
+        Memo::new(move |_| group.with(|g| g.as_ref().and_then(|g| g.plots.get(&plot_id).cloned())));
     // The form starts from the plot as it is when the page opens.
     let start = current.get_untracked().unwrap_or_default();
     let label = RwSignal::new(start.label.clone());
@@ -39,7 +40,10 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
     let members = move || {
         group.with(|g| {
             g.as_ref().map_or_else(Vec::new, |g| {
-                g.members_by_name().into_iter().map(|(m, member)| (m.clone(), member.name.clone())).collect::<Vec<_>>()
+                g.members_by_name()
+                    .into_iter()
+                    .map(|(m, member)| (m.clone(), member.name.clone()))
+                    .collect::<Vec<_>>()
             })
         })
     };
@@ -65,7 +69,10 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
         let wanted = Some(holder.get_untracked()).filter(|h| !h.is_empty());
         let had = current.get_untracked().and_then(|p| p.holder);
         if wanted != had {
-            let assign = Command::AssignPlot { plot: plot_id.clone(), member: wanted };
+            let assign = Command::AssignPlot {
+                plot: plot_id.clone(),
+                member: wanted,
+            };
             if let Err(refused) = app.run(id, &assign) {
                 error.set(Some(refused.message));
                 return;
@@ -79,13 +86,22 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
     let plot_id = plot.clone();
     let back = Route::Site(id, site.clone()).href();
     let after_delete = back.clone();
-    let delete = Callback::new(move |()| match app.run(id, &Command::DeletePlot { plot: plot_id.clone() }) {
-        Ok(()) => {
-            let _ = window().location().set_hash(&after_delete);
+    let delete = Callback::new(move |()| {
+        match app.run(
+            id,
+            &Command::DeletePlot {
+                plot: plot_id.clone(),
+            },
+        ) {
+            Ok(()) => {
+                let _ = window().location().set_hash(&after_delete);
+            }
+            Err(refused) => error.set(Some(refused.message)),
         }
-        Err(refused) => error.set(Some(refused.message)),
     });
-    let title = Signal::derive(move || current.with(|p| p.as_ref().map(|p| p.label.clone()).unwrap_or_default()));
+    let title = Signal::derive(move || {
+        current.with(|p| p.as_ref().map(|p| p.label.clone()).unwrap_or_default())
+    });
 
     view! {
         <Show
@@ -133,4 +149,3 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
         </Show>
     }
 }
-

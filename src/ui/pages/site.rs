@@ -36,10 +36,17 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
     let app = expect_context::<AppState>();
     let group = app.group(id);
     let site_id = site.clone();
-    let exists = Memo::new(move |_| group.with(|g| g.as_ref().is_some_and(|g| g.sites.contains_key(&site_id))));
+    let exists = Memo::new(move |_| {
+        group.with(|g| g.as_ref().is_some_and(|g| g.sites.contains_key(&site_id)))
+    });
     let site_id = site.clone();
     let title = Signal::derive(move || {
-        group.with(|g| g.as_ref().and_then(|g| g.sites.get(&site_id)).map(|s| s.name.clone()).unwrap_or_default())
+        group.with(|g| {
+            g.as_ref()
+                .and_then(|g| g.sites.get(&site_id))
+                .map(|s| s.name.clone())
+                .unwrap_or_default()
+        })
     });
     let site_id = site.clone();
     let plots = Memo::new(move |_| {
@@ -52,7 +59,11 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
                         label: p.label.clone(),
                         size: p.size.clone(),
                         status: p.status,
-                        holder: p.holder.as_ref().and_then(|m| g.members.get(m)).map(|m| m.name.clone()),
+                        holder: p
+                            .holder
+                            .as_ref()
+                            .and_then(|m| g.members.get(m))
+                            .map(|m| m.name.clone()),
                     })
                     .collect::<Vec<_>>()
             })
@@ -80,7 +91,9 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
                 size.set(String::new());
                 status.set(PlotStatus::Available);
             }
-            Err(refused) if matches!(refused.why, Refusal::SizeTooLong { .. }) => size_error.set(Some(refused.message)),
+            Err(refused) if matches!(refused.why, Refusal::SizeTooLong { .. }) => {
+                size_error.set(Some(refused.message))
+            }
             Err(refused) => error.set(Some(refused.message)),
         }
     };

@@ -1,0 +1,28 @@
+// First-load transfer of the release build: loads the app once in headless
+// Chromium, records every HTML, JS, wasm and CSS file the first page fetches,
+// and sums their gzip -9 sizes. Budget: 500 KB.
+//   scripts/release && node bench/first-load.mjs
+import { gzipSync } from 'node:zlib';
+import { serve, launch } from '../tests/e2e/lib.mjs';
+
+const BUDGET = 500 * 1024;
+const server = await serve();
+const { context, page } = await launch();
+const files = [];
+page.on('response', async (response) => {
+  const url = new URL(response.url());
+  if (!/\.(html|js|wasm|css)$|\/$/.test(url.pathname) || url.pathname.endsWith('sw.js')) return;
+  const body = await response.body();
+  files.push({ path: url.pathname, raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
+});
+await page.goto(server.url);
+await page.getByRole('heading', { level: 1 }).waitFor();
+await page.waitForLoadState('networkidle');
+await context.close();
+await server.close();
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+files.sort((a, b) => b.gzip - a.gzip);
+for (const f of files) console.log(`${f.path.padEnd(48)} ${kb(f.raw).padStart(10)} raw ${kb(f.gzip).padStart(10)} gzip -9`);
+const total = files.reduce((sum, f) => sum + f.gzip, 0);
+console.log(`first load: ${kb(total)} gzip -9 (budget ${kb(BUDGET)}): ${total <= BUDGET ? 'within budget' : 'OVER BUDGET'}`);
