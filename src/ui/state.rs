@@ -86,7 +86,7 @@ impl AppState {
         };
         let listeners = [
             window_event_listener(leptos::ev::hashchange, move |_| {
-                app.route.set(current_route())
+                app.route.set(current_route());
             }),
             window_event_listener(leptos::ev::online, move |_| app.online.set(true)),
             window_event_listener(leptos::ev::offline, move |_| app.online.set(false)),

@@ -180,7 +180,7 @@ test('a damaged chunk in IndexedDB is reported and the rest of the group loads',
   }), documentId);
   await page.reload();
   await page.getByTestId('damaged').waitFor();
-  assert.match(await page.getByTestId('damaged').textContent(), /damaged \(1\) and was skipped/);
+  assert.match(await page.getByTestId('damaged').textContent(), /damaged and was skipped \(damaged pieces: 1\)/);
   assert.deepEqual(await plotLabels(page), ['K1', 'K2']);
   await shot(page, 'site-damaged-chunk');
   assert.deepEqual(errors, []);

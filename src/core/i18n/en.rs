@@ -87,7 +87,7 @@ pub const TEXTS: &[(Key, &str)] = &[
     ),
     (
         ErrCorruptChunks,
-        "Some of this group's saved data on this phone is damaged ({count}) and was skipped. Everything else is here.",
+        "Part of this group's data on this phone is damaged and was skipped (damaged pieces: {count}). Everything else is here.",
     ),
     (
         ErrStorage,

@@ -99,7 +99,7 @@ pub const TEXTS: &[(Key, &str)] = &[
     ),
     (
         ErrCorruptChunks,
-        "Una parte de los datos guardados de este grupo en este teléfono está dañada ({count}) y se omitió. Todo lo demás está aquí.",
+        "Una parte de los datos de este grupo en este teléfono está dañada y se omitió (partes dañadas: {count}). Todo lo demás está aquí.",
     ),
     (
         ErrStorage,

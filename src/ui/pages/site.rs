@@ -92,7 +92,7 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
                 status.set(PlotStatus::Available);
             }
             Err(refused) if matches!(refused.why, Refusal::SizeTooLong { .. }) => {
-                size_error.set(Some(refused.message))
+                size_error.set(Some(refused.message));
             }
             Err(refused) => error.set(Some(refused.message)),
         }
