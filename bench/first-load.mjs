@@ -2,7 +2,7 @@
 // Chromium, records every HTML, JS, wasm and CSS file the first page fetches,
 // and sums their gzip -9 sizes. Budget: 500 KB.
 //   scripts/release && node bench/first-load.mjs
-import { gzipSync } from 'node:zlib';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { serve, launch } from '../tests/e2e/lib.mjs';
 
 const BUDGET = 500 * 1024;
@@ -13,7 +13,12 @@ page.on('response', async (response) => {
   const url = new URL(response.url());
   if (!/\.(html|js|wasm|css)$|\/$/.test(url.pathname) || url.pathname.endsWith('sw.js')) return;
   const body = await response.body();
-  files.push({ path: url.pathname, raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
+  files.push({
+    path: url.pathname,
+    raw: body.length,
+    gzip: gzipSync(body, { level: 9 }).length,
+    brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  });
 });
 await page.goto(server.url);
 await page.getByRole('heading', { level: 1 }).waitFor();
@@ -26,3 +31,4 @@ files.sort((a, b) => b.gzip - a.gzip);
 for (const f of files) console.log(`${f.path.padEnd(48)} ${kb(f.raw).padStart(10)} raw ${kb(f.gzip).padStart(10)} gzip -9`);
 const total = files.reduce((sum, f) => sum + f.gzip, 0);
 console.log(`first load: ${kb(total)} gzip -9 (budget ${kb(BUDGET)}): ${total <= BUDGET ? 'within budget' : 'OVER BUDGET'}`);
+console.log(`(for comparison, brotli -11 as most static hosts serve it: ${kb(files.reduce((sum, f) => sum + f.brotli, 0))})`);

@@ -7,12 +7,24 @@ const CACHE = `common-ground-${BUILD}`;
 
 const url = (path) => new URL(path, self.registration.scope).href;
 
+// Fetches a shell file past the HTTP cache (a host may cache for minutes,
+// which could pair a new index.html with old files), and unwraps redirects
+// (hosts that send /index.html to /), which a page load may not be served.
+async function fresh(path) {
+  const response = await fetch(new Request(url(path), { cache: "reload" }));
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return response.redirected
+    ? new Response(await response.blob(), { status: 200, headers: response.headers })
+    : response;
+}
+
 self.addEventListener("install", (event) => {
-  event.waitUntil(
-    caches.open(CACHE)
-      .then((cache) => cache.addAll(SHELL.map(url)))
-      .then(() => self.skipWaiting()),
-  );
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    const responses = await Promise.all(SHELL.map(fresh));
+    await Promise.all(SHELL.map((path, n) => cache.put(url(path), responses[n])));
+    await self.skipWaiting();
+  })());
 });
 
 self.addEventListener("activate", (event) => {

@@ -295,3 +295,23 @@ fn a_group_from_a_newer_version_is_not_edited() {
         Refusal::NewerSchema
     );
 }
+
+#[test]
+fn a_kept_copy_of_the_group_stays_equal_to_the_document() {
+    let mut doc = group_with_garden();
+    let mut kept = command::read(&doc).unwrap();
+    let steps = [
+        add_plot("p1", "A1"),
+        add_plot("p2", "A2"),
+        Command::AddMember { id: "m1".into(), name: "Rosa".into() },
+        Command::AssignPlot { plot: "p1".into(), member: Some("m1".into()) },
+        Command::RenameSite { site: "s1".into(), name: "Maple".into() },
+        Command::RenameGroup { name: "Eastside".into() },
+        Command::DeletePlot { plot: "p2".into() },
+        add_plot("p1", "refused: id taken"),
+    ];
+    for step in &steps {
+        let _ = command::apply_on(&mut doc, &mut kept, step, NOW);
+        assert_eq!(kept, command::read(&doc).unwrap(), "after {step:?}");
+    }
+}

@@ -12,7 +12,7 @@ use crate::core::model::PlotStatus;
 pub fn StatusBar() -> impl IntoView {
     let app = expect_context::<AppState>();
     let saved = move || {
-        if app.save_error.get().is_some() {
+        if app.save_error.get().is_some() || app.storage_error.get().is_some() {
             ("status warn", app.t(Key::NotSaved))
         } else if app.pending.get() > 0 {
             ("status busy", app.t(Key::Saving))

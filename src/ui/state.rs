@@ -90,6 +90,12 @@ impl AppState {
             }),
             window_event_listener(leptos::ev::online, move |_| app.online.set(true)),
             window_event_listener(leptos::ev::offline, move |_| app.online.set(false)),
+            // Closing the page with changes not yet in IndexedDB: ask first.
+            window_event_listener(leptos::ev::beforeunload, move |ev| {
+                if app.has_unsaved_changes() {
+                    ev.prevent_default();
+                }
+            }),
         ];
         // The app lives as long as the page.
         std::mem::forget(listeners);
@@ -174,7 +180,7 @@ impl AppState {
         }
         self.opened.set(Some(Opened::Loading(id)));
         leptos::task::spawn_local(async move {
-            let opened = match repo.open_group(id).await {
+            let loaded = match repo.open_group(id).await {
                 Ok((group, report)) => {
                     self.remember(id, &group.name);
                     Opened::Open {
@@ -185,7 +191,12 @@ impl AppState {
                 }
                 Err(error) => Opened::Failed(id, error),
             };
-            self.opened.set(Some(opened));
+            // The member may have moved on to another group meanwhile.
+            self.opened.update(|opened| {
+                if matches!(opened, Some(Opened::Loading(loading)) if *loading == id) {
+                    *opened = Some(loaded);
+                }
+            });
         });
     }
 
@@ -201,24 +212,38 @@ impl AppState {
         Refused { why, message }
     }
 
+    /// The device store, or the refusal to show when IndexedDB is unusable.
+    fn usable_repo(self) -> Result<Repo, Refused> {
+        self.repo().ok_or_else(|| Refused {
+            why: Refusal::Unreadable,
+            message: self.storage_error.get_untracked().unwrap_or_default(),
+        })
+    }
+
+    /// True while anything the member did is not yet in IndexedDB.
+    pub fn has_unsaved_changes(self) -> bool {
+        self.pending.get_untracked() > 0
+            || self.save_error.with_untracked(Option::is_some)
+            || self.repo().is_some_and(|repo| repo.has_unsaved_changes())
+    }
+
     /// Creates a group, stores it, and returns its id.
     ///
     /// # Errors
     /// The refusal, with its message in the member's language.
     pub fn create_group(self, name: &str) -> Result<DocumentId, Refused> {
-        let repo = self
-            .repo()
-            .ok_or_else(|| self.refused(Refusal::Unreadable))?;
+        let repo = self.usable_repo()?;
         let (id, group) = repo
             .create_group(name, platform::now_ms())
             .map_err(|why| self.refused(why))?;
-        self.remember(id, &group.name);
+        // The home page lists it once it is really stored.
+        let name = group.name.clone();
         self.opened.set(Some(Opened::Open {
             id,
             group,
             damaged: 0,
         }));
-        self.save(repo, id);
+        self.save(repo, id, Some(name), 0);
         Ok(id)
     }
 
@@ -227,9 +252,7 @@ impl AppState {
     /// # Errors
     /// The refusal, with its message in the member's language; nothing changed.
     pub fn run(self, id: DocumentId, command: &Command) -> Result<(), Refused> {
-        let repo = self
-            .repo()
-            .ok_or_else(|| self.refused(Refusal::Unreadable))?;
+        let repo = self.usable_repo()?;
         let group = repo
             .apply(id, command, platform::now_ms())
             .map_err(|why| self.refused(why))?;
@@ -237,20 +260,38 @@ impl AppState {
             self.remember(id, &group.name);
         }
         self.opened.update(|opened| {
-            if let Some(Opened::Open { group: shown, .. }) = opened {
+            if let Some(Opened::Open {
+                id: open,
+                group: shown,
+                ..
+            }) = opened
+                && *open == id
+            {
                 *shown = group;
             }
         });
-        self.save(repo, id);
+        self.save(repo, id, None, 0);
         Ok(())
     }
 
-    fn save(self, repo: Repo, id: DocumentId) {
+    /// Writes a document's changes to IndexedDB. A failure is shown and
+    /// retried, waiting longer each time (up to 30 s), until it goes through;
+    /// `new_group` is remembered on the home page once it is stored.
+    fn save(self, repo: Repo, id: DocumentId, new_group: Option<String>, attempt: u32) {
         self.pending.update(|n| *n += 1);
         leptos::task::spawn_local(async move {
             match repo.flush(id).await {
-                Ok(()) => self.save_error.set(None),
-                Err(error) => self.save_error.set(Some(error.0)),
+                Ok(()) => {
+                    self.save_error.set(None);
+                    if let Some(name) = &new_group {
+                        self.remember(id, name);
+                    }
+                }
+                Err(error) => {
+                    self.save_error.set(Some(error.0));
+                    let wait = std::time::Duration::from_secs(2u64.pow(attempt.min(4)).min(30));
+                    set_timeout(move || self.save(repo, id, new_group, attempt + 1), wait);
+                }
             }
             self.pending.update(|n| *n = n.saturating_sub(1));
         });

@@ -31,8 +31,16 @@ struct Inner {
     store: ChunkStore,
     /// One actor per page load: two tabs must never share one.
     actor: ActorId,
-    docs: RefCell<HashMap<DocumentId, StoredDoc>>,
+    docs: RefCell<HashMap<DocumentId, OpenDoc>>,
     saving: RefCell<HashSet<DocumentId>>,
+}
+
+/// A document in memory with the group read out of it, kept in step so that
+/// a command does not re-read the whole group.
+#[derive(Debug)]
+struct OpenDoc {
+    stored: StoredDoc,
+    group: Group,
 }
 
 impl Repo {
@@ -57,7 +65,11 @@ impl Repo {
     pub fn create_group(&self, name: &str, now: i64) -> Result<(DocumentId, Group), Refusal> {
         let (doc, group) = command::new_group(self.0.actor.clone(), name, now)?;
         let id = DocumentId::from_bytes(platform::random_bytes::<16>());
-        self.0.docs.borrow_mut().insert(id, StoredDoc::new(id, doc));
+        let open = OpenDoc {
+            stored: StoredDoc::new(id, doc),
+            group: group.clone(),
+        };
+        self.0.docs.borrow_mut().insert(id, open);
         Ok((id, group))
     }
 
@@ -67,9 +79,8 @@ impl Repo {
     /// # Errors
     /// When the group is not on this device, cannot be read, or storage fails.
     pub async fn open_group(&self, id: DocumentId) -> Result<(Group, LoadReport), OpenError> {
-        if let Some(doc) = self.0.docs.borrow().get(&id) {
-            let group = command::read(doc.doc()).map_err(|_| OpenError::Unreadable)?;
-            return Ok((group, LoadReport::default()));
+        if let Some(open) = self.0.docs.borrow().get(&id) {
+            return Ok((open.group.clone(), LoadReport::default()));
         }
         let chunks = self.0.store.load(id).await.map_err(OpenError::Storage)?;
         let had_chunks = !chunks.is_empty();
@@ -83,7 +94,15 @@ impl Repo {
         }
         let group = command::read(doc.doc()).map_err(|_| OpenError::Unreadable)?;
         // Another await may have loaded it meanwhile; keep the first copy.
-        self.0.docs.borrow_mut().entry(id).or_insert(doc);
+        let open = OpenDoc { stored: doc, group };
+        let group = self
+            .0
+            .docs
+            .borrow_mut()
+            .entry(id)
+            .or_insert(open)
+            .group
+            .clone();
         Ok((group, report))
     }
 
@@ -93,8 +112,9 @@ impl Repo {
     /// The refusal; nothing changed.
     pub fn apply(&self, id: DocumentId, command: &Command, now: i64) -> Result<Group, Refusal> {
         let mut docs = self.0.docs.borrow_mut();
-        let doc = docs.get_mut(&id).ok_or(Refusal::Unreadable)?;
-        command::apply(doc.doc_mut(), command, now)
+        let open = docs.get_mut(&id).ok_or(Refusal::Unreadable)?;
+        command::apply_on(open.stored.doc_mut(), &mut open.group, command, now)?;
+        Ok(open.group.clone())
     }
 
     /// Writes everything not yet stored for a document. Saves of one
@@ -113,6 +133,15 @@ impl Repo {
         result
     }
 
+    /// Whether any open document has changes IndexedDB does not hold yet.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.0
+            .docs
+            .borrow_mut()
+            .values_mut()
+            .any(|open| open.stored.has_unsaved_changes())
+    }
+
     async fn write_until_saved(&self, id: DocumentId) -> Result<(), StoreError> {
         loop {
             let plan = self
@@ -120,11 +149,11 @@ impl Repo {
                 .docs
                 .borrow_mut()
                 .get_mut(&id)
-                .and_then(StoredDoc::save);
+                .and_then(|open| open.stored.save());
             let Some(plan) = plan else { return Ok(()) };
             if let Err(error) = self.0.store.write(&plan).await {
-                if let Some(doc) = self.0.docs.borrow_mut().get_mut(&id) {
-                    doc.save_failed(plan);
+                if let Some(open) = self.0.docs.borrow_mut().get_mut(&id) {
+                    open.stored.save_failed(plan);
                 }
                 return Err(error);
             }

@@ -60,12 +60,24 @@ test('a group with three plots, one assigned, survives a reload and a browser re
   await shot(page, 'plot');
   await page.getByRole('link', { name: 'Back' }).click();
   await page.getByText('Held by Rosa Díaz').waitFor();
+  // A holder for B1, but it still needs attention: the member's status stays.
+  await page.getByRole('link', { name: /B1/ }).click();
+  await page.getByLabel('Plot holder').selectOption({ label: 'Rosa Díaz' });
+  assert.equal(await page.getByLabel('Status').inputValue(), 'assigned');
+  await page.getByLabel('Status').selectOption({ label: 'Needs attention' });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('plot-saved').waitFor();
+  await page.getByLabel('Size').fill('2 × 3 m');
+  assert.equal(await page.getByTestId('plot-saved').count(), 0, '"Saved" goes once the form changes');
+  await page.getByRole('link', { name: 'Back' }).click();
+  await page.getByRole('link', { name: /B1/ }).getByText('Held by Rosa Díaz').waitFor();
+  assert.match(await page.locator('.card', { hasText: 'B1' }).textContent(), /Needs attention/);
   await saved(page);
   await shot(page, 'site');
   const siteUrl = page.url();
 
   await page.reload();
-  await page.getByText('Held by Rosa Díaz').waitFor();
+  await page.getByRole('link', { name: /A2/ }).getByText('Held by Rosa Díaz').waitFor();
   assert.deepEqual(await plotLabels(page), ['A1', 'A2', 'B1']);
   assert.match(await page.locator('.card', { hasText: 'A2' }).textContent(), /Assigned/);
   assert.match(await page.locator('.card', { hasText: 'B1' }).textContent(), /Needs attention/);
@@ -80,7 +92,7 @@ test('a group with three plots, one assigned, survives a reload and a browser re
   await page.goto(server.url);
   await page.getByRole('link', { name: 'Eastside Growers' }).click();
   await page.getByRole('link', { name: /Maple St garden/ }).click();
-  await page.getByText('Held by Rosa Díaz').waitFor();
+  await page.getByRole('link', { name: /A2/ }).getByText('Held by Rosa Díaz').waitFor();
   assert.deepEqual(await plotLabels(page), ['A1', 'A2', 'B1', 'C1']);
   await shot(page, 'home-after-restart');
   assert.deepEqual(errors, []);

@@ -63,7 +63,7 @@ pub const TEXTS: &[(Key, &str)] = &[
     (GroupNotFound, "Este grupo no está en este teléfono."),
     (PlotNotFound, "Esta parcela ya no existe."),
     (SiteNotFound, "Este huerto ya no existe."),
-    (PageNotFound, "No hay nada en esta dirección."),
+    (PageNotFound, "Esta página no existe."),
     (ErrNameEmpty, "Escribe un nombre, por favor."),
     (
         ErrNameTooLong,

@@ -184,8 +184,8 @@ impl StoredDoc {
         for (key, bytes) in stored {
             let loaded = if key.document != id {
                 false
-            } else if doc.is_empty() {
-                // The first chunk (normally the snapshot) becomes the document.
+            } else if doc.is_empty() && key.kind == ChunkKind::Snapshot {
+                // The first snapshot becomes the document.
                 match AutoCommit::load_with_options(&bytes, strict()) {
                     Ok(first) => {
                         doc = first.with_actor(actor.clone());
@@ -475,6 +475,28 @@ mod tests {
         assert!(loaded.doc().get(ROOT, "a").unwrap().is_some());
         assert!(loaded.doc().get(ROOT, "b").unwrap().is_some());
         assert!(loaded.chunks().iter().all(|c| c.key.name != "damaged"));
+    }
+
+    #[test]
+    fn incrementals_load_without_a_snapshot() {
+        // Another automerge-repo peer may have stored only incremental chunks.
+        let mut source = AutoCommit::new().with_actor(actor(1));
+        source.put(ROOT, "a", 1).unwrap();
+        source.commit();
+        let first = source.save_incremental();
+        source.put(ROOT, "b", 2).unwrap();
+        source.commit();
+        let second = source.save_incremental();
+        let chunk = |bytes: &Vec<u8>| (ChunkKey::incremental(id(), bytes), bytes.clone());
+        // Newest first: the order IndexedDB returns them in is by hash.
+        let (loaded, report) =
+            StoredDoc::load(id(), &actor(2), vec![chunk(&second), chunk(&first)]);
+        assert!(report.corrupt.is_empty(), "{:?}", report.corrupt);
+        assert_eq!(
+            loaded.doc().get(ROOT, "b").unwrap().unwrap().0.as_i64(),
+            Some(2)
+        );
+        assert_eq!(loaded.chunks().len(), 2);
     }
 
     #[test]

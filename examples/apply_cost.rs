@@ -1,0 +1,43 @@
+//! Prints what one command costs on a group that already has many plots:
+//! `cargo run --release --example apply_cost [plots]`.
+use std::time::Instant;
+
+use automerge::ActorId;
+use common_ground::core::command::{self, Command};
+use common_ground::core::model::PlotStatus;
+
+fn main() {
+    let plots: usize = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(500);
+    let (mut doc, _) = command::new_group(ActorId::from([1; 16]), "Bench", 0).unwrap();
+    command::apply(
+        &mut doc,
+        &Command::AddSite {
+            id: "s".into(),
+            name: "Field".into(),
+        },
+        0,
+    )
+    .unwrap();
+    let add = |n: usize| Command::AddPlot {
+        id: format!("p{n}"),
+        site: "s".into(),
+        label: format!("P{n}"),
+        size: "3 m".into(),
+        status: PlotStatus::Available,
+    };
+    let start = Instant::now();
+    for n in 0..plots {
+        command::apply(&mut doc, &add(n), 0).unwrap();
+    }
+    println!("{plots} adds: {:?}", start.elapsed());
+    let start = Instant::now();
+    let group = command::read(&doc).unwrap();
+    println!("read (hydrate) at {plots} plots: {:?}", start.elapsed());
+    let start = Instant::now();
+    command::apply(&mut doc, &add(plots), 0).unwrap();
+    println!("one more add at {plots} plots: {:?}", start.elapsed());
+    drop(group);
+}
