@@ -303,10 +303,21 @@ fn a_kept_copy_of_the_group_stays_equal_to_the_document() {
     let steps = [
         add_plot("p1", "A1"),
         add_plot("p2", "A2"),
-        Command::AddMember { id: "m1".into(), name: "Rosa".into() },
-        Command::AssignPlot { plot: "p1".into(), member: Some("m1".into()) },
-        Command::RenameSite { site: "s1".into(), name: "Maple".into() },
-        Command::RenameGroup { name: "Eastside".into() },
+        Command::AddMember {
+            id: "m1".into(),
+            name: "Rosa".into(),
+        },
+        Command::AssignPlot {
+            plot: "p1".into(),
+            member: Some("m1".into()),
+        },
+        Command::RenameSite {
+            site: "s1".into(),
+            name: "Maple".into(),
+        },
+        Command::RenameGroup {
+            name: "Eastside".into(),
+        },
         Command::DeletePlot { plot: "p2".into() },
         add_plot("p1", "refused: id taken"),
     ];
