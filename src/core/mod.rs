@@ -6,6 +6,7 @@
 pub mod command;
 pub mod i18n;
 pub mod model;
+pub mod qr;
 pub mod repo;
 pub mod route;
 pub mod text;

@@ -64,7 +64,7 @@ impl Repo {
     /// When the name is refused.
     pub fn create_group(&self, name: &str, now: i64) -> Result<(DocumentId, Group), Refusal> {
         let (doc, group) = command::new_group(self.0.actor.clone(), name, now)?;
-        let id = DocumentId::from_bytes(platform::random_bytes::<16>());
+        let id = DocumentId::new_random(platform::random_bytes::<16>());
         let open = OpenDoc {
             stored: StoredDoc::new(id, doc),
             group: group.clone(),

@@ -27,6 +27,15 @@ impl DocumentId {
         Self(bytes)
     }
 
+    /// A new id from 16 random bytes, marked as a version 4 UUID the way
+    /// automerge-repo makes them (`uuid.v4()`): sync servers built on older
+    /// automerge-repo drop messages whose id is not a valid UUID.
+    pub const fn new_random(mut bytes: [u8; 16]) -> Self {
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        Self(bytes)
+    }
+
     pub const fn as_bytes(&self) -> &[u8; 16] {
         &self.0
     }
@@ -95,6 +104,15 @@ mod tests {
         // The "good URL" of automerge-repo's own AutomergeUrl tests.
         let id = DocumentId::parse("automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu").unwrap();
         assert_eq!(id.to_string(), "4NMNnkMhL8jXrdJ9jamS58PAVdXu");
+    }
+
+    #[test]
+    fn new_ids_are_version_4_uuids() {
+        for fill in [0x00, 0xff, 0x5a] {
+            let id = DocumentId::new_random([fill; 16]);
+            assert_eq!(id.as_bytes()[6] >> 4, 4, "version nibble");
+            assert_eq!(id.as_bytes()[8] >> 6, 0b10, "RFC 4122 variant");
+        }
     }
 
     #[test]

@@ -1,7 +1,10 @@
-//! Documents, their automerge-repo compatible ids, and how they are stored.
+//! Documents, their automerge-repo compatible ids, how they are stored, and
+//! how they are synced: the wire protocol and the sans-IO sync engine.
 
 mod document_id;
+pub mod message;
 mod storage;
+pub mod sync;
 
 pub use document_id::{DocumentId, DocumentIdError};
 pub use storage::{
