@@ -326,3 +326,75 @@ fn a_kept_copy_of_the_group_stays_equal_to_the_document() {
         assert_eq!(kept, command::read(&doc).unwrap(), "after {step:?}");
     }
 }
+
+#[test]
+fn a_meeting_is_listed_in_its_group_and_linked_for_sync() {
+    let mut doc = group_with_garden();
+    let meeting_id = common_ground::core::repo::DocumentId::new_random([9; 16]);
+    let group = run(
+        &mut doc,
+        Command::AddMeeting {
+            id: meeting_id.to_string(),
+            title: "  Spring  planning ".into(),
+        },
+    );
+    assert_eq!(
+        group.meetings[&meeting_id.to_string()].title,
+        "Spring planning"
+    );
+    assert_eq!(
+        common_ground::core::model::linked_documents(&doc),
+        [meeting_id]
+    );
+    assert_eq!(
+        refused(
+            &mut doc,
+            Command::AddMeeting {
+                id: "m2".into(),
+                title: "   ".into(),
+            }
+        ),
+        Refusal::NameEmpty
+    );
+}
+
+#[test]
+fn a_group_made_before_meetings_gets_its_meetings_map_on_first_use() {
+    use automerge::{ROOT, transaction::Transactable};
+    let mut doc = group_with_garden();
+    doc.delete(ROOT, "meetings").unwrap();
+    doc.commit();
+    assert!(command::read(&doc).unwrap().meetings.is_empty());
+    let group = run(
+        &mut doc,
+        Command::AddMeeting {
+            id: "m1".into(),
+            title: "Work day".into(),
+        },
+    );
+    assert_eq!(group.meetings.len(), 1);
+}
+
+#[test]
+fn two_people_typing_notes_at_once_both_keep_their_words() {
+    let group = common_ground::core::repo::DocumentId::new_random([3; 16]);
+    let mut ana =
+        command::new_meeting(ActorId::from([1; 16]), group, "Garden meeting", NOW).unwrap();
+    command::edit_notes(&mut ana, "Agenda:\n", NOW).unwrap();
+    let mut ben = ana.fork().with_actor(ActorId::from([2; 16]));
+    command::edit_notes(&mut ana, "Agenda:\nwater rota\n", NOW).unwrap();
+    command::edit_notes(&mut ben, "Agenda:\ncompost bins\n", NOW).unwrap();
+    ana.merge(&mut ben).unwrap();
+    let notes = command::read_meeting(&ana)
+        .unwrap()
+        .notes
+        .as_str()
+        .to_owned();
+    assert!(notes.contains("water rota"), "{notes}");
+    assert!(notes.contains("compost bins"), "{notes}");
+    assert!(notes.starts_with("Agenda:\n"), "{notes}");
+    // Typing the same text again changes nothing.
+    let heads = ana.get_heads();
+    assert!(!command::edit_notes(&mut ana, &notes, NOW).unwrap());
+    assert_eq!(ana.get_heads(), heads);
+}

@@ -120,3 +120,20 @@ fn frames_encode_byte_for_byte_as_automerge_repo_writes_them() {
         assert_eq!(hex(&message.encode()), hex(&bytes), "{name}");
     }
 }
+
+#[test]
+fn presence_round_trips_and_ignores_other_broadcasts() {
+    use common_ground::core::repo::message::{decode_presence, encode_presence};
+    assert_eq!(
+        decode_presence(&encode_presence("Ana")).as_deref(),
+        Some("Ana")
+    );
+    // What automerge-repo's own test broadcast carried is not presence.
+    for (entry, bytes) in fixtures() {
+        if let Ok(Message::Ephemeral { data, .. }) = Message::decode(&bytes) {
+            let _ = entry;
+            assert_eq!(decode_presence(&data), None);
+        }
+    }
+    assert_eq!(decode_presence(&[0xff, 0x00]), None);
+}

@@ -8,7 +8,11 @@ use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
 use autosurgeon::{hydrate, reconcile, reconcile_prop};
 
-use super::model::{Group, Member, Plot, PlotStatus, SCHEMA_VERSION, Site};
+use super::model::{
+    Group, MEETING_SCHEMA_VERSION, Meeting, MeetingEntry, Member, Plot, PlotStatus, SCHEMA_VERSION,
+    Site,
+};
+use super::repo::DocumentId;
 use super::text::{char_len, clean_line};
 
 pub const MAX_NAME: usize = 80;
@@ -53,6 +57,11 @@ pub enum Command {
     },
     DeletePlot {
         plot: String,
+    },
+    /// Lists a meeting whose document was made with [`new_meeting`].
+    AddMeeting {
+        id: String,
+        title: String,
     },
 }
 
@@ -210,6 +219,7 @@ pub enum Touched {
     Site(String),
     Plot(String),
     PlotRemoved(String),
+    Meeting(String),
 }
 
 /// The map object at a root field of the group document.
@@ -241,6 +251,16 @@ fn write(doc: &mut AutoCommit, group: &Group, touched: &Touched) -> Result<(), R
             doc.delete(&plots, id.as_str())
                 .map_err(|_| Refusal::Unreadable)
         }
+        Touched::Meeting(id) => {
+            // Groups made before meetings existed get the map on first use.
+            let meetings = match root_map(doc, "meetings") {
+                Ok(map) => map,
+                Err(_) => doc
+                    .put_object(ROOT, "meetings", ObjType::Map)
+                    .map_err(|_| Refusal::Unreadable)?,
+            };
+            reconcile_prop(doc, meetings, id.as_str(), &group.meetings[id]).map_err(broken)
+        }
     }
 }
 
@@ -254,6 +274,7 @@ fn message(command: &Command) -> &'static str {
         Command::EditPlot { .. } => "edit plot",
         Command::AssignPlot { .. } => "assign plot",
         Command::DeletePlot { .. } => "delete plot",
+        Command::AddMeeting { .. } => "add meeting",
     }
 }
 
@@ -352,5 +373,93 @@ pub fn edit(group: &mut Group, command: &Command, now: i64) -> Result<Touched, R
             group.plots.remove(plot).ok_or(Refusal::NoSuchPlot)?;
             Touched::PlotRemoved(plot.clone())
         }
+        Command::AddMeeting { id, title } => {
+            fresh(group.meetings.contains_key(id))?;
+            let entry = MeetingEntry {
+                title: name(title)?,
+                created_at: now,
+            };
+            group.meetings.insert(id.clone(), entry);
+            Touched::Meeting(id.clone())
+        }
     })
+}
+
+/// Creates a meeting document for a group, with its notes empty.
+///
+/// # Errors
+/// When the title is empty or too long.
+pub fn new_meeting(
+    actor: automerge::ActorId,
+    group: DocumentId,
+    title: &str,
+    now: i64,
+) -> Result<AutoCommit, Refusal> {
+    let meeting = Meeting {
+        schema: MEETING_SCHEMA_VERSION,
+        group: group.to_string(),
+        title: name(title)?,
+        created_at: now,
+        notes: autosurgeon::Text::default(),
+    };
+    let mut doc = AutoCommit::new().with_actor(actor);
+    reconcile(&mut doc, &meeting).map_err(|_| Refusal::Unreadable)?;
+    doc.commit_with(
+        CommitOptions::default()
+            .with_time(now / 1000)
+            .with_message("create meeting"),
+    );
+    Ok(doc)
+}
+
+/// Reads a meeting out of its document.
+///
+/// # Errors
+/// [`Refusal::Unreadable`] when the document is not a meeting.
+pub fn read_meeting(doc: &AutoCommit) -> Result<Meeting, Refusal> {
+    hydrate(doc).map_err(|_| Refusal::Unreadable)
+}
+
+/// Makes the meeting notes read `typed`, changing only the characters that
+/// differ (the span between the common start and end), so that what others
+/// typed meanwhile elsewhere in the notes is kept. Returns false when the
+/// notes already read so.
+///
+/// # Errors
+/// [`Refusal::Unreadable`] when the document has no notes text.
+pub fn edit_notes(doc: &mut AutoCommit, typed: &str, now: i64) -> Result<bool, Refusal> {
+    let Ok(Some((Value::Object(ObjType::Text), notes))) = doc.get(ROOT, "notes") else {
+        return Err(Refusal::Unreadable);
+    };
+    let before: Vec<char> = doc
+        .text(&notes)
+        .map_err(|_| Refusal::Unreadable)?
+        .chars()
+        .collect();
+    let after: Vec<char> = typed.chars().collect();
+    let start = before
+        .iter()
+        .zip(&after)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let end = before[start..]
+        .iter()
+        .rev()
+        .zip(after[start..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let deleted = before.len() - start - end;
+    let inserted: String = after[start..after.len() - end].iter().collect();
+    if deleted == 0 && inserted.is_empty() {
+        return Ok(false);
+    }
+    let deleted = isize::try_from(deleted).map_err(|_| Refusal::Unreadable)?;
+    doc.splice_text(&notes, start, deleted, &inserted)
+        .map_err(|_| Refusal::Unreadable)?;
+    doc.commit_with(
+        CommitOptions::default()
+            .with_time(now / 1000)
+            .with_message("edit notes"),
+    );
+    Ok(true)
 }

@@ -11,13 +11,25 @@ pub enum Route {
     Group(DocumentId),
     Site(DocumentId, String),
     Plot(DocumentId, String),
+    /// Sync and invite settings of a group.
+    Share(DocumentId),
+    /// A meeting of a group: the group, then the meeting's own document.
+    Meeting(DocumentId, DocumentId),
+    /// An invite link: a group and the sync server that has it. The whole
+    /// link lives in the fragment, so it never reaches a web server.
+    Join {
+        group: DocumentId,
+        server: Option<String>,
+    },
     NotFound,
 }
 
 impl Route {
     /// Reads a fragment such as `#/g/<id>/site/<site>`.
     pub fn parse(fragment: &str) -> Self {
-        let path = fragment.trim_start_matches('#').trim_matches('/');
+        let fragment = fragment.trim_start_matches('#');
+        let (path, query) = fragment.split_once('?').unwrap_or((fragment, ""));
+        let path = path.trim_matches('/');
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         let group = |id: &str| DocumentId::parse(id).ok();
         match parts.as_slice() {
@@ -29,6 +41,19 @@ impl Route {
             ["g", id, "plot", plot] => {
                 group(id).map_or(Self::NotFound, |g| Self::Plot(g, (*plot).to_owned()))
             }
+            ["g", id, "share"] => group(id).map_or(Self::NotFound, Self::Share),
+            ["g", id, "meeting", meeting] => match (group(id), group(meeting)) {
+                (Some(g), Some(m)) => Self::Meeting(g, m),
+                _ => Self::NotFound,
+            },
+            ["join", id] => group(id).map_or(Self::NotFound, |group| Self::Join {
+                group,
+                server: query
+                    .split('&')
+                    .find_map(|pair| pair.strip_prefix("server="))
+                    .and_then(percent_decode)
+                    .filter(|server| !server.is_empty()),
+            }),
             _ => Self::NotFound,
         }
     }
@@ -40,8 +65,49 @@ impl Route {
             Self::Group(id) => format!("#/g/{id}"),
             Self::Site(id, site) => format!("#/g/{id}/site/{site}"),
             Self::Plot(id, plot) => format!("#/g/{id}/plot/{plot}"),
+            Self::Share(id) => format!("#/g/{id}/share"),
+            Self::Meeting(id, meeting) => format!("#/g/{id}/meeting/{meeting}"),
+            Self::Join {
+                group,
+                server: None,
+            } => format!("#/join/{}", group.url()),
+            Self::Join {
+                group,
+                server: Some(server),
+            } => format!("#/join/{}?server={}", group.url(), percent_encode(server)),
         }
     }
+}
+
+/// Escapes everything but letters, digits and `-._~`, so a URL can sit in
+/// a query inside the fragment.
+fn percent_encode(text: &str) -> String {
+    use std::fmt::Write;
+    text.bytes().fold(String::new(), |mut out, b| {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+        out
+    })
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
@@ -56,6 +122,16 @@ mod tests {
             Route::Group(id),
             Route::Site(id, "s1".into()),
             Route::Plot(id, "p9".into()),
+            Route::Share(id),
+            Route::Meeting(id, DocumentId::from_bytes([4; 16])),
+            Route::Join {
+                group: id,
+                server: None,
+            },
+            Route::Join {
+                group: id,
+                server: Some("wss://sync.example.org:3030/path?x=1&y=ü".into()),
+            },
         ] {
             assert_eq!(Route::parse(&route.href()), route);
         }
@@ -66,5 +142,27 @@ mod tests {
         assert_eq!(Route::parse(""), Route::Home);
         assert_eq!(Route::parse("#/g/nonsense"), Route::NotFound);
         assert_eq!(Route::parse("#/elsewhere"), Route::NotFound);
+        assert_eq!(Route::parse("#/join/automerge:nonsense"), Route::NotFound);
+    }
+
+    #[test]
+    fn an_invite_link_keeps_its_server_in_the_fragment() {
+        let id = DocumentId::from_bytes([3; 16]);
+        let href = Route::Join {
+            group: id,
+            server: Some("ws://127.0.0.1:3030".into()),
+        }
+        .href();
+        assert!(href.starts_with("#/join/automerge:"));
+        assert!(!href.contains("ws://"), "the server is escaped: {href}");
+        // A broken escape is no server, not a crash.
+        let broken = format!("#/join/{}?server=%E", id.url());
+        assert_eq!(
+            Route::parse(&broken),
+            Route::Join {
+                group: id,
+                server: None
+            }
+        );
     }
 }

@@ -11,9 +11,41 @@ pub fn char_len(text: &str) -> usize {
     text.chars().count()
 }
 
+/// A sync server address as typed: `ws://` or `wss://`, a host, nothing
+/// that cannot be in a URL. `None` when it is not one.
+pub fn sync_server_address(text: &str) -> Option<String> {
+    let text = text.trim();
+    let rest = text
+        .strip_prefix("wss://")
+        .or_else(|| text.strip_prefix("ws://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let fine = !host.is_empty()
+        && text.len() <= 300
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control());
+    fine.then(|| text.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sync_server_addresses_are_websocket_urls() {
+        assert_eq!(
+            sync_server_address(" wss://sync.example.org "),
+            Some("wss://sync.example.org".into())
+        );
+        assert!(sync_server_address("ws://127.0.0.1:3030/path").is_some());
+        for bad in [
+            "https://sync.example.org",
+            "wss://",
+            "sync.example.org",
+            "wss://a b",
+            "",
+        ] {
+            assert_eq!(sync_server_address(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn cleans_spaces_and_counts_characters() {

@@ -5,6 +5,10 @@ use leptos::prelude::*;
 use super::state::AppState;
 use crate::core::i18n::Key;
 use crate::core::model::PlotStatus;
+use crate::core::repo::DocumentId;
+use crate::core::repo::sync::{Link, Trouble};
+use crate::core::route::Route;
+use crate::web::transport::ServerState;
 
 /// Where the member's data stands: saved on this phone, saving, or not saved;
 /// and whether the phone is offline.
@@ -26,7 +30,124 @@ pub fn StatusBar() -> impl IntoView {
             <Show when=move || !app.online.get()>
                 <span class="status offline" data-testid="offline">{move || app.t(Key::Offline)}</span>
             </Show>
+            {move || route_group(&app.route.get()).map(|id| view! { <SyncLine id=id /> })}
         </div>
+    }
+}
+
+/// The group a page belongs to, if any.
+fn route_group(route: &Route) -> Option<DocumentId> {
+    match route {
+        Route::Group(id)
+        | Route::Site(id, _)
+        | Route::Plot(id, _)
+        | Route::Share(id)
+        | Route::Meeting(id, _) => Some(*id),
+        Route::Home | Route::Join { .. } | Route::NotFound => None,
+    }
+}
+
+/// The host part of a server address, as members know the server.
+fn host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest).to_owned()
+}
+
+/// How a group's sync server connection stands, in one short phrase.
+fn server_phrase(app: AppState, id: DocumentId) -> (&'static str, String) {
+    let Some(url) = app.server_of(id) else {
+        return ("status", app.t(Key::NotSyncing).to_owned());
+    };
+    let server = host(&url);
+    let state = app.servers.with(|servers| servers.get(&url).cloned());
+    match state {
+        Some(ServerState::Connected) => {
+            ("status ok", app.tf(Key::SyncedWith, &[("server", &server)]))
+        }
+        Some(ServerState::Waiting { retry_ms }) => (
+            "status warn",
+            app.tf(
+                Key::RetryingIn,
+                &[
+                    ("server", &server),
+                    ("seconds", &(retry_ms / 1000).to_string()),
+                ],
+            ),
+        ),
+        Some(ServerState::BadAddress) => (
+            "status warn",
+            app.tf(Key::BadServerAddress, &[("server", &server)]),
+        ),
+        Some(ServerState::Connecting) | None => (
+            "status busy",
+            app.tf(Key::ConnectingTo, &[("server", &server)]),
+        ),
+    }
+}
+
+/// What the member should know about a peer's bad input.
+fn trouble_text(app: AppState, trouble: &Trouble) -> String {
+    match trouble {
+        Trouble::Unreadable(_) | Trouble::Protocol(_) => app.t(Key::ErrSyncUnreadable).to_owned(),
+        Trouble::Version => app.t(Key::ErrSyncVersion).to_owned(),
+        Trouble::PeerSaid(message) => app.tf(Key::ErrSyncPeerSaid, &[("message", message)]),
+    }
+}
+
+/// The status bar's sync phrase for the group on screen.
+#[component]
+fn SyncLine(id: DocumentId) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let phrase = move || server_phrase(app, id);
+    view! { <span class=move || phrase().0 data-testid="sync-status">{move || phrase().1}</span> }
+}
+
+/// Everything about a group's sync: server, other tabs, what is only here,
+/// when it last synced, and any trouble a peer caused.
+#[component]
+pub fn SyncDetails(id: DocumentId) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let tabs = move || {
+        let count = app.peers().iter().filter(|p| p.link == Link::Bus).count();
+        match count {
+            0 => None,
+            1 => Some(app.t(Key::OtherTabsOne).to_owned()),
+            n => Some(app.tf(Key::OtherTabsOther, &[("count", &n.to_string())])),
+        }
+    };
+    let unshared = move || {
+        app.remote_tick.track();
+        app.server_of(id)?;
+        let count = app.unshared_changes(id);
+        Some(match count {
+            0 => app.t(Key::AllShared).to_owned(),
+            1 => app.t(Key::UnsharedOne).to_owned(),
+            n => app.tf(Key::UnsharedOther, &[("count", &n.to_string())]),
+        })
+    };
+    let last = move || {
+        let at = app.last_synced.get()?;
+        let time = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+            #[expect(clippy::cast_precision_loss, reason = "ms dates fit f64 exactly")]
+            {
+                at as f64
+            },
+        ))
+        .to_locale_time_string(app.lang.get().tag());
+        Some(app.tf(Key::LastSynced, &[("time", &String::from(time))]))
+    };
+    let trouble = move || {
+        app.sync_trouble
+            .with(|t| t.as_ref().map(|t| trouble_text(app, t)))
+    };
+    view! {
+        <ul class="plain-list sync-details" data-testid="sync-details">
+            <li class=move || server_phrase(app, id).0>{move || server_phrase(app, id).1}</li>
+            {move || unshared().map(|text| view! { <li data-testid="unshared">{text}</li> })}
+            {move || tabs().map(|text| view! { <li data-testid="tabs">{text}</li> })}
+            {move || last().map(|text| view! { <li>{text}</li> })}
+        </ul>
+        {move || trouble().map(|text| view! { <p class="error" role="alert" data-testid="sync-trouble">{text}</p> })}
     }
 }
 

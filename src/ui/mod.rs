@@ -36,6 +36,12 @@ fn App() -> impl IntoView {
         Route::Group(id) => view! { <pages::group::GroupPage id=id /> }.into_any(),
         Route::Site(id, site) => view! { <pages::site::SitePage id=id site=site /> }.into_any(),
         Route::Plot(id, plot) => view! { <pages::plot::PlotPage id=id plot=plot /> }.into_any(),
+        Route::Share(id) => view! { <pages::share::SharePage id=id /> }.into_any(),
+        Route::Meeting(id, meeting) => {
+            view! { <pages::meeting::MeetingPage id=id meeting=meeting /> }.into_any()
+        }
+        // Opening an invite moves on to the group page at once.
+        Route::Join { .. } => ().into_any(),
         Route::NotFound => {
             view! { <p class="notice">{move || app.t(Key::PageNotFound)}</p> }.into_any()
         }

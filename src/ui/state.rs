@@ -9,13 +9,19 @@ use crate::core::repo::DocumentId;
 use crate::core::route::Route;
 use crate::web::idb::DATABASE;
 use crate::web::platform;
-use crate::web::repo::{OpenError, Repo};
+use std::collections::BTreeMap;
+
+use crate::core::repo::sync::{Share, Trouble};
+use crate::web::repo::{OpenError, Repo, RepoEvent};
 use crate::web::settings::{KnownGroup, Settings};
+use crate::web::transport::{self, ServerLink, ServerState};
 
 /// The group the current page shows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Opened {
     Loading(DocumentId),
+    /// Not on this phone: asked for from the group's sync server.
+    Fetching(DocumentId),
     Open {
         id: DocumentId,
         group: Group,
@@ -49,7 +55,20 @@ pub struct AppState {
     pub opened: RwSignal<Option<Opened>>,
     /// True once the document store is open.
     pub ready: RwSignal<bool>,
+    /// Sync servers by address, and where each connection stands.
+    pub servers: RwSignal<BTreeMap<String, ServerState>>,
+    /// Bumped whenever peers come or go or sync progresses.
+    pub sync_tick: RwSignal<u64>,
+    /// When a peer last sent us something new, in ms.
+    pub last_synced: RwSignal<Option<i64>>,
+    /// The last bad input a peer sent, until the next good sync.
+    pub sync_trouble: RwSignal<Option<Trouble>>,
+    /// Bumped when any document changes because of a peer.
+    pub remote_tick: RwSignal<u64>,
+    /// Who said they are looking at a document: (document, peer) → (name, when).
+    pub presence: RwSignal<BTreeMap<(DocumentId, String), (String, i64)>>,
     repo: StoredValue<Option<Repo>, LocalStorage>,
+    links: StoredValue<Vec<ServerLink>, LocalStorage>,
 }
 
 fn current_route() -> Route {
@@ -82,13 +101,24 @@ impl AppState {
             groups: RwSignal::new(settings.groups),
             opened: RwSignal::new(None),
             ready: RwSignal::new(false),
+            servers: RwSignal::new(BTreeMap::new()),
+            sync_tick: RwSignal::new(0),
+            last_synced: RwSignal::new(None),
+            sync_trouble: RwSignal::new(None),
+            remote_tick: RwSignal::new(0),
+            presence: RwSignal::new(BTreeMap::new()),
             repo: StoredValue::new_local(None),
+            links: StoredValue::new_local(Vec::new()),
         };
         let listeners = [
             window_event_listener(leptos::ev::hashchange, move |_| {
                 app.route.set(current_route());
             }),
-            window_event_listener(leptos::ev::online, move |_| app.online.set(true)),
+            window_event_listener(leptos::ev::online, move |_| {
+                app.online.set(true);
+                app.links
+                    .with_value(|links| links.iter().for_each(ServerLink::retry_now));
+            }),
             window_event_listener(leptos::ev::offline, move |_| app.online.set(false)),
             // Closing the page with changes not yet in IndexedDB: ask first.
             window_event_listener(leptos::ev::beforeunload, move |ev| {
@@ -107,7 +137,17 @@ impl AppState {
         // Whenever the page shows a group, make sure that group is open.
         Effect::new(move || {
             let wanted = match app.route.get() {
-                Route::Group(id) | Route::Site(id, _) | Route::Plot(id, _) => Some(id),
+                Route::Group(id)
+                | Route::Site(id, _)
+                | Route::Plot(id, _)
+                | Route::Share(id)
+                | Route::Meeting(id, _) => Some(id),
+                Route::Join { group, server } => {
+                    if app.ready.get() {
+                        app.join(group, server);
+                    }
+                    None
+                }
                 Route::Home | Route::NotFound => None,
             };
             if let (Some(id), true) = (wanted, app.ready.get()) {
@@ -117,8 +157,17 @@ impl AppState {
         leptos::task::spawn_local(async move {
             match Repo::open(DATABASE).await {
                 Ok(repo) => {
-                    app.repo.set_value(Some(repo));
+                    repo.listen(move |event| app.on_repo_event(event));
+                    transport::join_tabs(&repo);
+                    app.repo.set_value(Some(repo.clone()));
+                    app.sync_servers();
                     platform::request_persistent_storage();
+                    // Every group on this phone syncs, not only the one on screen.
+                    for known in app.groups.get_untracked() {
+                        if let Ok(id) = DocumentId::parse(&known.id) {
+                            let _ = repo.open_group(id).await;
+                        }
+                    }
                 }
                 Err(error) => app.storage_error.set(Some(app.storage_message(&error.0))),
             }
@@ -171,7 +220,9 @@ impl AppState {
 
     fn open_group(self, id: DocumentId) {
         let already = self.opened.with_untracked(|opened| match opened {
-            Some(Opened::Loading(open) | Opened::Open { id: open, .. }) => *open == id,
+            Some(
+                Opened::Loading(open) | Opened::Fetching(open) | Opened::Open { id: open, .. },
+            ) => *open == id,
             _ => false,
         });
         let Some(repo) = self.repo() else { return };
@@ -189,6 +240,10 @@ impl AppState {
                         damaged: report.corrupt.len(),
                     }
                 }
+                Err(OpenError::NotHere) if self.server_of(id).is_some() => {
+                    repo.want(id);
+                    Opened::Fetching(id)
+                }
                 Err(error) => Opened::Failed(id, error),
             };
             // The member may have moved on to another group meanwhile.
@@ -198,6 +253,138 @@ impl AppState {
                 }
             });
         });
+    }
+
+    /// The sync server this phone uses for a group.
+    pub fn server_of(self, id: DocumentId) -> Option<String> {
+        let id = id.to_string();
+        self.groups
+            .with_untracked(|groups| groups.iter().find(|g| g.id == id)?.server.clone())
+    }
+
+    /// Sets a group's sync server (or none) and reconnects.
+    pub fn set_server(self, id: DocumentId, server: Option<String>) {
+        let mut settings = Settings::load();
+        settings.set_server(&id.to_string(), server);
+        settings.save();
+        self.groups.set(settings.groups);
+        self.sync_servers();
+    }
+
+    /// Opens an invite link: remembers the group and its server, then shows
+    /// the group, fetching it if this phone does not hold it yet.
+    fn join(self, group: DocumentId, server: Option<String>) {
+        let mut settings = Settings::load();
+        let id = group.to_string();
+        if !settings.groups.iter().any(|g| g.id == id) {
+            settings.remember_group(&id, "");
+        }
+        if server.is_some() {
+            settings.set_server(&id, server);
+        }
+        settings.save();
+        self.groups.set(settings.groups);
+        self.sync_servers();
+        // Replace the invite in history, so "back" does not join again.
+        let _ = window().location().replace(&Route::Group(group).href());
+    }
+
+    /// One connection per sync server the groups on this phone use, each
+    /// offered exactly the groups that use it.
+    fn sync_servers(self) {
+        let Some(repo) = self.repo() else { return };
+        let mut wanted: BTreeMap<String, std::collections::BTreeSet<DocumentId>> = BTreeMap::new();
+        for known in self.groups.get_untracked() {
+            if let (Some(server), Ok(id)) = (known.server, DocumentId::parse(&known.id)) {
+                wanted.entry(server).or_default().insert(id);
+            }
+        }
+        self.links.update_value(|links| {
+            links.retain(|link| {
+                let keep = wanted.contains_key(link.url());
+                if !keep {
+                    link.stop();
+                }
+                keep
+            });
+            for (url, groups) in &wanted {
+                if let Some(link) = links.iter().find(|l| l.url() == url) {
+                    link.set_share(Share::Groups(groups.clone()));
+                } else {
+                    let key = url.clone();
+                    links.push(ServerLink::start(
+                        repo.clone(),
+                        url,
+                        Share::Groups(groups.clone()),
+                        move |state| {
+                            self.servers.update(|s| {
+                                s.insert(key.clone(), state);
+                            });
+                        },
+                    ));
+                }
+            }
+        });
+        self.servers
+            .update(|servers| servers.retain(|url, _| wanted.contains_key(url)));
+    }
+
+    fn on_repo_event(self, event: RepoEvent) {
+        match event {
+            RepoEvent::Changed(id) => {
+                self.last_synced.set(Some(platform::now_ms()));
+                self.sync_trouble.set(None);
+                self.remote_tick.update(|n| *n += 1);
+                let Some(group) = self.repo().and_then(|repo| repo.group(id)) else {
+                    return;
+                };
+                self.remember(id, &group.name);
+                self.show(id, group);
+            }
+            RepoEvent::Arrived(id) => {
+                let fetching = self
+                    .opened
+                    .with_untracked(|o| matches!(o, Some(Opened::Fetching(f)) if *f == id));
+                if fetching {
+                    self.opened.set(None);
+                    self.open_group(id);
+                }
+            }
+            RepoEvent::Unavailable(id) => {
+                self.opened.update(|opened| {
+                    if matches!(opened, Some(Opened::Fetching(f)) if *f == id) {
+                        *opened = Some(Opened::Failed(id, OpenError::NotOnServer));
+                    }
+                });
+            }
+            RepoEvent::Trouble(_, trouble) => self.sync_trouble.set(Some(trouble)),
+            RepoEvent::Saved(_, Ok(())) => self.save_error.set(None),
+            RepoEvent::Saved(_, Err(error)) => self.save_error.set(Some(error.0)),
+            RepoEvent::Status => self.sync_tick.update(|n| *n += 1),
+            RepoEvent::Ephemeral {
+                document,
+                peer,
+                data,
+            } => {
+                if let Some(name) = crate::core::repo::message::decode_presence(&data) {
+                    self.presence.update(|here| {
+                        here.insert((document, peer), (name, platform::now_ms()));
+                    });
+                }
+            }
+        }
+    }
+
+    /// Connected peers: sync servers and other tabs.
+    pub fn peers(self) -> Vec<crate::core::repo::sync::PeerStatus> {
+        self.sync_tick.track();
+        self.repo().map(|repo| repo.peers()).unwrap_or_default()
+    }
+
+    /// Changes of a group that no other device is known to have.
+    pub fn unshared_changes(self, id: DocumentId) -> usize {
+        self.sync_tick.track();
+        self.repo().map_or(0, |repo| repo.unshared_changes(id))
     }
 
     fn remember(self, id: DocumentId, name: &str) {
@@ -247,6 +434,48 @@ impl AppState {
         Ok(id)
     }
 
+    /// Creates a meeting in a group, stores both, and returns its id.
+    ///
+    /// # Errors
+    /// The refusal, with its message in the member's language.
+    pub fn create_meeting(self, group: DocumentId, title: &str) -> Result<DocumentId, Refused> {
+        let repo = self.usable_repo()?;
+        let (id, listed) = repo
+            .create_meeting(group, title, platform::now_ms())
+            .map_err(|why| self.refused(why))?;
+        self.show(group, listed);
+        self.save(repo.clone(), id, None, 0);
+        self.save(repo, group, None, 0);
+        Ok(id)
+    }
+
+    /// The device store, for pages that read documents other than groups.
+    pub fn store(self) -> Option<Repo> {
+        self.repo()
+    }
+
+    /// Makes a meeting's notes read `typed` and saves them.
+    pub fn edit_notes(self, meeting: DocumentId, typed: &str) {
+        let Some(repo) = self.repo() else { return };
+        if let Ok(true) = repo.edit_notes(meeting, typed, platform::now_ms()) {
+            self.save(repo, meeting, None, 0);
+        }
+    }
+
+    fn show(self, id: DocumentId, group: Group) {
+        self.opened.update(|opened| {
+            if let Some(Opened::Open {
+                id: open,
+                group: shown,
+                ..
+            }) = opened
+                && *open == id
+            {
+                *shown = group;
+            }
+        });
+    }
+
     /// Runs a member's command on the open group and saves it.
     ///
     /// # Errors
@@ -259,17 +488,7 @@ impl AppState {
         if matches!(command, Command::RenameGroup { .. }) {
             self.remember(id, &group.name);
         }
-        self.opened.update(|opened| {
-            if let Some(Opened::Open {
-                id: open,
-                group: shown,
-                ..
-            }) = opened
-                && *open == id
-            {
-                *shown = group;
-            }
-        });
+        self.show(id, group);
         self.save(repo, id, None, 0);
         Ok(())
     }

@@ -86,6 +86,49 @@ impl ChunkStore {
             .collect())
     }
 
+    /// Every stored chunk of one document, and the sync states kept beside
+    /// it (`[documentId, "sync-state", storageId]`) by storage id.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to read.
+    pub async fn load_document(
+        &self,
+        document: DocumentId,
+    ) -> Result<(Vec<(ChunkKey, Vec<u8>)>, Vec<(String, Vec<u8>)>), StoreError> {
+        let records = self.load_range(&[document.to_string()]).await?;
+        let mut chunks = Vec::new();
+        let mut sync_states = Vec::new();
+        for (key, bytes) in records {
+            if let [_, kind, storage] = key.as_slice()
+                && kind == "sync-state"
+            {
+                sync_states.push((storage.clone(), bytes));
+            } else if let Some(key) = ChunkKey::from_parts(&key) {
+                chunks.push((key, bytes));
+            }
+        }
+        Ok((chunks, sync_states))
+    }
+
+    /// This storage's id, as automerge-repo keeps it: a UUID under the key
+    /// `["storage-adapter-id"]`, made on first use. Sync servers keep our
+    /// sync state under it, so a reconnect sends only what is new.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to read or write.
+    pub async fn storage_id(&self) -> Result<String, StoreError> {
+        let key = ["storage-adapter-id".to_owned()];
+        let stored = self.load_range(&key).await?;
+        if let Some((_, bytes)) = stored.into_iter().find(|(k, _)| k.as_slice() == key)
+            && let Ok(id) = String::from_utf8(bytes)
+        {
+            return Ok(id);
+        }
+        let id = super::platform::new_uuid();
+        self.put_raw(&key, id.as_bytes()).await?;
+        Ok(id)
+    }
+
     /// Every record whose key starts with `prefix`, as automerge-repo's
     /// `loadRange` reads them.
     ///

@@ -5,3 +5,4 @@ pub mod idb;
 pub mod platform;
 pub mod repo;
 pub mod settings;
+pub mod transport;

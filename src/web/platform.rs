@@ -28,6 +28,24 @@ pub fn new_id() -> String {
     bs58::encode(random_bytes::<12>()).into_string()
 }
 
+/// A random version 4 UUID in its usual text form.
+pub fn new_uuid() -> String {
+    let bytes = *crate::core::repo::DocumentId::new_random(random_bytes::<16>()).as_bytes();
+    let hex = bytes.iter().fold(String::new(), |mut out, b| {
+        use std::fmt::Write;
+        let _ = write!(out, "{b:02x}");
+        out
+    });
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
 /// Whether the browser believes it is online.
 pub fn is_online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())

@@ -1,7 +1,9 @@
-//! The runtime that holds this device's open documents and keeps IndexedDB
-//! in step with them. UI code calls it; it calls the pure core.
+//! The runtime that holds this device's documents: it drives the sync
+//! engine, keeps IndexedDB in step with it, and carries the engine's frames
+//! over whatever transports are connected. UI code calls it; it calls the
+//! pure core.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -10,7 +12,9 @@ use automerge::ActorId;
 use super::idb::{ChunkStore, StoreError};
 use super::platform;
 use crate::core::command::{self, Command, Refusal};
-use crate::core::model::Group;
+use crate::core::model::{Group, Meeting, linked_documents};
+use crate::core::repo::message::StorageId;
+use crate::core::repo::sync::{ConnId, Effect, Link, Share, SyncEngine, Trouble};
 use crate::core::repo::{DocumentId, LoadReport, StoredDoc};
 
 /// Why a group could not be opened.
@@ -18,29 +22,61 @@ use crate::core::repo::{DocumentId, LoadReport, StoredDoc};
 pub enum OpenError {
     /// No chunk of it is stored on this device.
     NotHere,
+    /// Not here, and the group's sync server does not have it either.
+    NotOnServer,
     Unreadable,
     Storage(StoreError),
 }
 
+/// What happened that the UI may want to show.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RepoEvent {
+    /// A document changed because of a peer; groups are re-read already.
+    Changed(DocumentId),
+    /// A document asked for by id arrived (and is being saved).
+    Arrived(DocumentId),
+    /// Every peer said it does not have a document asked for.
+    Unavailable(DocumentId),
+    /// Presence data about a document from a peer.
+    Ephemeral {
+        document: DocumentId,
+        peer: String,
+        data: Vec<u8>,
+    },
+    /// A connection was closed or a frame ignored because of bad input.
+    Trouble(ConnId, Trouble),
+    /// Peers came or went, or sync progressed.
+    Status,
+    /// A save finished (true) or failed (false).
+    Saved(DocumentId, Result<(), StoreError>),
+}
+
+/// Sends one frame on a connection.
+pub type SendFrame = Box<dyn Fn(&[u8])>;
+type Listener = Rc<dyn Fn(RepoEvent)>;
+
+/// How the runtime reaches one connection.
+pub struct Wire {
+    pub send: SendFrame,
+    pub close: Box<dyn Fn()>,
+}
+
 /// A cheap handle to the device's documents.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Repo(Rc<Inner>);
 
-#[derive(Debug)]
 struct Inner {
     store: ChunkStore,
     /// One actor per page load: two tabs must never share one.
     actor: ActorId,
-    docs: RefCell<HashMap<DocumentId, OpenDoc>>,
+    engine: RefCell<SyncEngine>,
+    /// Groups read out of their documents, kept in step so that a command
+    /// does not re-read the whole group.
+    groups: RefCell<HashMap<DocumentId, Group>>,
     saving: RefCell<HashSet<DocumentId>>,
-}
-
-/// A document in memory with the group read out of it, kept in step so that
-/// a command does not re-read the whole group.
-#[derive(Debug)]
-struct OpenDoc {
-    stored: StoredDoc,
-    group: Group,
+    wires: RefCell<HashMap<ConnId, Wire>>,
+    next_conn: Cell<ConnId>,
+    listener: RefCell<Option<Listener>>,
 }
 
 impl Repo {
@@ -50,12 +86,37 @@ impl Repo {
     /// When IndexedDB cannot be opened.
     pub async fn open(database: &str) -> Result<Self, StoreError> {
         let store = ChunkStore::open(database).await?;
+        let storage = store.storage_id().await?;
+        let me = format!(
+            "common-ground-{}",
+            bs58::encode(platform::random_bytes::<9>()).into_string()
+        );
         Ok(Self(Rc::new(Inner {
             store,
             actor: ActorId::from(platform::random_bytes::<16>()),
-            docs: RefCell::default(),
+            engine: RefCell::new(SyncEngine::new(me, Some(storage), linked_documents)),
+            groups: RefCell::default(),
             saving: RefCell::default(),
+            wires: RefCell::default(),
+            next_conn: Cell::new(1),
+            listener: RefCell::default(),
         })))
+    }
+
+    /// Sets the one listener for [`RepoEvent`]s (the app state).
+    pub fn listen(&self, listener: impl Fn(RepoEvent) + 'static) {
+        *self.0.listener.borrow_mut() = Some(Rc::new(listener));
+    }
+
+    fn emit(&self, event: RepoEvent) {
+        let listener = self.0.listener.borrow().clone();
+        if let Some(listener) = listener {
+            listener(event);
+        }
+    }
+
+    pub fn actor(&self) -> ActorId {
+        self.0.actor.clone()
     }
 
     /// Creates a new group document in memory; call [`Repo::flush`] to store it.
@@ -65,24 +126,52 @@ impl Repo {
     pub fn create_group(&self, name: &str, now: i64) -> Result<(DocumentId, Group), Refusal> {
         let (doc, group) = command::new_group(self.0.actor.clone(), name, now)?;
         let id = DocumentId::new_random(platform::random_bytes::<16>());
-        let open = OpenDoc {
-            stored: StoredDoc::new(id, doc),
-            group: group.clone(),
-        };
-        self.0.docs.borrow_mut().insert(id, open);
+        self.0.groups.borrow_mut().insert(id, group.clone());
+        self.0
+            .engine
+            .borrow_mut()
+            .add_document(StoredDoc::new(id, doc), Vec::new());
+        self.drive();
         Ok((id, group))
     }
 
-    /// The group as it is in memory, loading it from IndexedDB first if
-    /// needed. The report lists damaged chunks that were skipped.
+    /// The group as it is in memory, loading it (and the documents it
+    /// links) from IndexedDB first if needed. The report lists damaged
+    /// chunks that were skipped.
     ///
     /// # Errors
     /// When the group is not on this device, cannot be read, or storage fails.
     pub async fn open_group(&self, id: DocumentId) -> Result<(Group, LoadReport), OpenError> {
-        if let Some(open) = self.0.docs.borrow().get(&id) {
-            return Ok((open.group.clone(), LoadReport::default()));
+        if let Some(group) = self.0.groups.borrow().get(&id) {
+            return Ok((group.clone(), LoadReport::default()));
         }
-        let chunks = self.0.store.load(id).await.map_err(OpenError::Storage)?;
+        let report = self.load(id).await?;
+        let group = self.read_group(id).ok_or(OpenError::Unreadable)?;
+        let links = self
+            .0
+            .engine
+            .borrow()
+            .document(id)
+            .map(|doc| linked_documents(doc.doc()))
+            .unwrap_or_default();
+        for linked in links {
+            // A meeting not stored here yet is fetched by the engine.
+            let _ = self.load(linked).await;
+        }
+        Ok((group, report))
+    }
+
+    /// Loads one document from IndexedDB into the engine, unless it is there.
+    async fn load(&self, id: DocumentId) -> Result<LoadReport, OpenError> {
+        if self.0.engine.borrow().has(id) {
+            return Ok(LoadReport::default());
+        }
+        let (chunks, sync_states) = self
+            .0
+            .store
+            .load_document(id)
+            .await
+            .map_err(OpenError::Storage)?;
         let had_chunks = !chunks.is_empty();
         let (doc, report) = StoredDoc::load(id, &self.0.actor, chunks);
         if doc.chunks().is_empty() {
@@ -92,18 +181,87 @@ impl Repo {
                 OpenError::NotHere
             });
         }
-        let group = command::read(doc.doc()).map_err(|_| OpenError::Unreadable)?;
-        // Another await may have loaded it meanwhile; keep the first copy.
-        let open = OpenDoc { stored: doc, group };
-        let group = self
-            .0
-            .docs
+        // Another await may have loaded it meanwhile; the engine merges.
+        self.0.engine.borrow_mut().add_document(doc, sync_states);
+        self.drive();
+        Ok(report)
+    }
+
+    /// Re-reads a group from its document into the cache.
+    fn read_group(&self, id: DocumentId) -> Option<Group> {
+        let group = {
+            let engine = self.0.engine.borrow();
+            command::read(engine.document(id)?.doc()).ok()?
+        };
+        self.0.groups.borrow_mut().insert(id, group.clone());
+        Some(group)
+    }
+
+    /// The group as last read, if it is open.
+    pub fn group(&self, id: DocumentId) -> Option<Group> {
+        self.0.groups.borrow().get(&id).cloned()
+    }
+
+    /// Creates a meeting document and lists it in its group.
+    ///
+    /// # Errors
+    /// When the title is refused or the group is not open.
+    pub fn create_meeting(
+        &self,
+        group: DocumentId,
+        title: &str,
+        now: i64,
+    ) -> Result<(DocumentId, Group), Refusal> {
+        let doc = command::new_meeting(self.0.actor.clone(), group, title, now)?;
+        let id = DocumentId::new_random(platform::random_bytes::<16>());
+        let listed = self.apply(
+            group,
+            &Command::AddMeeting {
+                id: id.to_string(),
+                title: title.to_owned(),
+            },
+            now,
+        )?;
+        self.0
+            .engine
             .borrow_mut()
-            .entry(id)
-            .or_insert(open)
-            .group
-            .clone();
-        Ok((group, report))
+            .add_document(StoredDoc::new(id, doc), Vec::new());
+        // Offer it to whoever holds the group, now that both exist.
+        self.0.engine.borrow_mut().local_change(group);
+        self.drive();
+        Ok((id, listed))
+    }
+
+    /// A meeting as it is in memory, loading it from IndexedDB if needed.
+    /// `None` when it is not on this phone (yet) or unreadable.
+    pub async fn meeting(&self, id: DocumentId) -> Option<Meeting> {
+        let _ = self.load(id).await;
+        let engine = self.0.engine.borrow();
+        command::read_meeting(engine.document(id)?.doc()).ok()
+    }
+
+    /// Makes a meeting's notes read `typed`, keeping others' concurrent words.
+    ///
+    /// # Errors
+    /// When the meeting is not open or not a meeting.
+    pub fn edit_notes(&self, id: DocumentId, typed: &str, now: i64) -> Result<bool, Refusal> {
+        let changed = {
+            let mut engine = self.0.engine.borrow_mut();
+            let doc = engine.document_mut(id).ok_or(Refusal::Unreadable)?;
+            let changed = command::edit_notes(doc.doc_mut(), typed, now)?;
+            if changed {
+                engine.local_change(id);
+            }
+            changed
+        };
+        self.drive();
+        Ok(changed)
+    }
+
+    /// Asks every connected peer for a document this device does not hold.
+    pub fn want(&self, id: DocumentId) {
+        self.0.engine.borrow_mut().want(id, self.0.actor.clone());
+        self.drive();
     }
 
     /// Applies a member's command to an open group.
@@ -111,10 +269,17 @@ impl Repo {
     /// # Errors
     /// The refusal; nothing changed.
     pub fn apply(&self, id: DocumentId, command: &Command, now: i64) -> Result<Group, Refusal> {
-        let mut docs = self.0.docs.borrow_mut();
-        let open = docs.get_mut(&id).ok_or(Refusal::Unreadable)?;
-        command::apply_on(open.stored.doc_mut(), &mut open.group, command, now)?;
-        Ok(open.group.clone())
+        let group = {
+            let mut engine = self.0.engine.borrow_mut();
+            let mut groups = self.0.groups.borrow_mut();
+            let group = groups.get_mut(&id).ok_or(Refusal::Unreadable)?;
+            let doc = engine.document_mut(id).ok_or(Refusal::Unreadable)?;
+            command::apply_on(doc.doc_mut(), group, command, now)?;
+            engine.local_change(id);
+            group.clone()
+        };
+        self.drive();
+        Ok(group)
     }
 
     /// Writes everything not yet stored for a document. Saves of one
@@ -133,30 +298,163 @@ impl Repo {
         result
     }
 
-    /// Whether any open document has changes IndexedDB does not hold yet.
+    /// Whether any document has changes IndexedDB does not hold yet.
     pub fn has_unsaved_changes(&self) -> bool {
-        self.0
-            .docs
-            .borrow_mut()
-            .values_mut()
-            .any(|open| open.stored.has_unsaved_changes())
+        let ids: Vec<DocumentId> = self.0.engine.borrow().document_ids().collect();
+        let mut engine = self.0.engine.borrow_mut();
+        ids.into_iter().any(|id| {
+            engine
+                .document_mut(id)
+                .is_some_and(StoredDoc::has_unsaved_changes)
+        })
     }
 
     async fn write_until_saved(&self, id: DocumentId) -> Result<(), StoreError> {
         loop {
             let plan = self
                 .0
-                .docs
+                .engine
                 .borrow_mut()
-                .get_mut(&id)
-                .and_then(|open| open.stored.save());
+                .document_mut(id)
+                .and_then(StoredDoc::save);
             let Some(plan) = plan else { return Ok(()) };
             if let Err(error) = self.0.store.write(&plan).await {
-                if let Some(open) = self.0.docs.borrow_mut().get_mut(&id) {
-                    open.stored.save_failed(plan);
+                if let Some(doc) = self.0.engine.borrow_mut().document_mut(id) {
+                    doc.save_failed(plan);
                 }
                 return Err(error);
             }
         }
+    }
+
+    // ---- sync ----
+
+    /// Registers a new connection; frames for it go through `wire`.
+    pub fn connect(&self, link: Link, share: Share, wire: Wire) -> ConnId {
+        let conn = self.0.next_conn.get();
+        self.0.next_conn.set(conn + 1);
+        self.0.wires.borrow_mut().insert(conn, wire);
+        self.0.engine.borrow_mut().connect(conn, link, share);
+        self.drive();
+        conn
+    }
+
+    /// A frame arrived on a connection.
+    pub fn receive(&self, conn: ConnId, frame: &[u8]) {
+        self.0
+            .engine
+            .borrow_mut()
+            .receive(conn, frame, platform::now_ms());
+        self.drive();
+    }
+
+    /// A connection closed.
+    pub fn disconnect(&self, conn: ConnId) {
+        self.0.wires.borrow_mut().remove(&conn);
+        self.0.engine.borrow_mut().disconnect(conn);
+        self.drive();
+    }
+
+    /// Says goodbye on a shared channel, then forgets it.
+    pub fn leave(&self, conn: ConnId) {
+        self.0.engine.borrow_mut().leave(conn);
+        self.drive();
+        self.0.wires.borrow_mut().remove(&conn);
+    }
+
+    /// Changes which groups a server connection is offered.
+    pub fn set_share(&self, conn: ConnId, share: Share) {
+        self.0.engine.borrow_mut().set_share(conn, share);
+        self.drive();
+    }
+
+    /// Sends presence data about a document to the peers syncing it.
+    pub fn broadcast(&self, document: DocumentId, data: &[u8]) {
+        self.0.engine.borrow_mut().broadcast(document, data);
+        self.drive();
+    }
+
+    /// Connected peers, for the status line.
+    pub fn peers(&self) -> Vec<crate::core::repo::sync::PeerStatus> {
+        self.0.engine.borrow().peers()
+    }
+
+    /// Changes of a document no peer is known to have yet.
+    pub fn unshared_changes(&self, id: DocumentId) -> usize {
+        self.0.engine.borrow_mut().unshared_changes(id)
+    }
+
+    /// Carries out what the engine asked for.
+    fn drive(&self) {
+        loop {
+            let effects = self.0.engine.borrow_mut().take_effects();
+            if effects.is_empty() {
+                return;
+            }
+            for effect in effects {
+                self.carry_out(effect);
+            }
+        }
+    }
+
+    fn carry_out(&self, effect: Effect) {
+        match effect {
+            Effect::Send { conn, frame } => {
+                if let Some(wire) = self.0.wires.borrow().get(&conn) {
+                    (wire.send)(&frame);
+                }
+            }
+            Effect::Close { conn, trouble } => {
+                if let Some(wire) = self.0.wires.borrow_mut().remove(&conn) {
+                    (wire.close)();
+                }
+                self.emit(RepoEvent::Trouble(conn, trouble));
+            }
+            Effect::Ignored { conn, trouble } => self.emit(RepoEvent::Trouble(conn, trouble)),
+            Effect::Changed(id) => {
+                if self.0.groups.borrow().contains_key(&id) {
+                    self.read_group(id);
+                }
+                self.save_soon(id);
+                self.emit(RepoEvent::Changed(id));
+            }
+            Effect::Arrived(id) => {
+                self.save_soon(id);
+                self.emit(RepoEvent::Arrived(id));
+            }
+            Effect::Unavailable(id) => self.emit(RepoEvent::Unavailable(id)),
+            Effect::SaveSyncState {
+                document,
+                storage,
+                state,
+            } => self.save_sync_state(document, storage, state),
+            Effect::Ephemeral {
+                document,
+                peer,
+                data,
+            } => self.emit(RepoEvent::Ephemeral {
+                document,
+                peer,
+                data,
+            }),
+            Effect::Status => self.emit(RepoEvent::Status),
+        }
+    }
+
+    fn save_soon(&self, id: DocumentId) {
+        let repo = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = repo.flush(id).await;
+            repo.emit(RepoEvent::Saved(id, result));
+        });
+    }
+
+    fn save_sync_state(&self, document: DocumentId, storage: StorageId, state: Vec<u8>) {
+        let repo = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let key = [document.to_string(), "sync-state".to_owned(), storage];
+            // A lost sync state only costs a longer next sync.
+            let _ = repo.0.store.put_raw(&key, &state).await;
+        });
     }
 }

@@ -13,6 +13,10 @@ pub struct KnownGroup {
     /// The document id (bs58check).
     pub id: String,
     pub name: String,
+    /// The automerge-repo sync server this phone syncs the group through
+    /// (`wss://...`); a device setting, as each phone may reach a different one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +24,9 @@ pub struct Settings {
     /// A language tag ("en", "es"); absent until the member picks one.
     pub lang: Option<String>,
     pub groups: Vec<KnownGroup>,
+    /// The name this phone shows others looking at the same meeting notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub my_name: Option<String>,
 }
 
 impl Settings {
@@ -41,7 +48,15 @@ impl Settings {
             None => self.groups.push(KnownGroup {
                 id: id.to_owned(),
                 name: name.to_owned(),
+                server: None,
             }),
+        }
+    }
+
+    /// Sets (or clears) the sync server of a group this phone holds.
+    pub fn set_server(&mut self, id: &str, server: Option<String>) {
+        if let Some(known) = self.groups.iter_mut().find(|g| g.id == id) {
+            known.server = server;
         }
     }
 }

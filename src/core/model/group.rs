@@ -18,6 +18,18 @@ pub struct Group {
     pub members: BTreeMap<String, Member>,
     pub sites: BTreeMap<String, Site>,
     pub plots: BTreeMap<String, Plot>,
+    /// The group's meetings, keyed by the id of each meeting's own document.
+    /// Groups made before meetings existed lack the map: read as empty.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub meetings: BTreeMap<String, MeetingEntry>,
+}
+
+/// A meeting as the group's index lists it; the meeting itself (notes and
+/// all) lives in its own document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct MeetingEntry {
+    pub title: String,
+    pub created_at: i64,
 }
 
 /// A person in the group.
@@ -92,6 +104,15 @@ impl Group {
         sites
             .sort_by(|(ida, a), (idb, b)| natural_cmp(&a.name, &b.name).then_with(|| ida.cmp(idb)));
         sites
+    }
+
+    /// Meetings, newest first.
+    pub fn meetings_by_date(&self) -> Vec<(&String, &MeetingEntry)> {
+        let mut meetings: Vec<_> = self.meetings.iter().collect();
+        meetings.sort_by(|(ida, a), (idb, b)| {
+            b.created_at.cmp(&a.created_at).then_with(|| ida.cmp(idb))
+        });
+        meetings
     }
 
     /// Members ordered by name.

@@ -412,6 +412,24 @@ impl Message {
     }
 }
 
+/// Presence, the `data` of an `ephemeral` frame: CBOR of `{ "name": ... }`,
+/// as automerge-repo's `handle.broadcast({ name })` would send it.
+pub fn encode_presence(name: &str) -> Vec<u8> {
+    let mut e = Encoder::new(Vec::new());
+    let _ = map(&mut e, 1).str("name").and_then(|e| e.str(name));
+    e.into_writer()
+}
+
+/// Reads presence data; `None` for anything else a peer broadcasts.
+pub fn decode_presence(data: &[u8]) -> Option<String> {
+    let mut d = Decoder::new(data);
+    let Value::Map(fields) = read_value(&mut d, 0)? else {
+        return None;
+    };
+    let name = Fields(&fields).text("name").ok()?;
+    Some(name.chars().take(80).collect())
+}
+
 type EncodeError = minicbor::encode::Error<core::convert::Infallible>;
 type EncodeResult = Result<(), EncodeError>;
 

@@ -1,4 +1,4 @@
-//! A group: its gardens and its members.
+//! A group: its gardens, its members and its meetings.
 
 use leptos::prelude::*;
 
@@ -61,6 +61,32 @@ fn GroupView(id: DocumentId) -> impl IntoView {
             Err(refused) => garden_error.set(Some(refused.message)),
         }
     };
+    let meetings = move || {
+        group.with(|g| {
+            g.as_ref().map_or_else(Vec::new, |g| {
+                g.meetings_by_date()
+                    .into_iter()
+                    .filter_map(|(m, entry)| {
+                        Some((DocumentId::parse(m).ok()?, entry.title.clone()))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let meeting_title = RwSignal::new(String::new());
+    let meeting_error = RwSignal::new(None::<String>);
+    let add_meeting = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match app.create_meeting(id, &meeting_title.get_untracked()) {
+            Ok(meeting) => {
+                meeting_title.set(String::new());
+                let _ = window()
+                    .location()
+                    .set_hash(&Route::Meeting(id, meeting).href());
+            }
+            Err(refused) => meeting_error.set(Some(refused.message)),
+        }
+    };
     let member_name = RwSignal::new(String::new());
     let member_error = RwSignal::new(None::<String>);
     let add_member = move |ev: leptos::ev::SubmitEvent| {
@@ -77,6 +103,9 @@ fn GroupView(id: DocumentId) -> impl IntoView {
 
     view! {
         <PageTitle title=title back="#/".to_owned() />
+        <a class="button" href=Route::Share(id).href() data-testid="share-link">
+            {move || app.t(Key::SyncAndInvite)}
+        </a>
         <section aria-labelledby="gardens-heading">
             <h2 id="gardens-heading">{move || app.t(Key::Gardens)}</h2>
             <Show
@@ -114,6 +143,27 @@ fn GroupView(id: DocumentId) -> impl IntoView {
             <form class="panel" on:submit=add_member novalidate>
                 <TextField id="member-name" label=Key::MemberName value=member_name error=member_error />
                 <button type="submit" class="primary">{move || app.t(Key::AddMember)}</button>
+            </form>
+        </section>
+        <section aria-labelledby="meetings-heading">
+            <h2 id="meetings-heading">{move || app.t(Key::Meetings)}</h2>
+            <Show
+                when=move || !meetings().is_empty()
+                fallback=move || view! { <p class="empty">{move || app.t(Key::NoMeetingsYet)}</p> }
+            >
+                <ul class="cards" data-testid="meetings">
+                    <For each=meetings key=|row| row.clone() let:row>
+                        <li>
+                            <a class="card" href=Route::Meeting(id, row.0).href()>
+                                <span class="card-title">{row.1.clone()}</span>
+                            </a>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
+            <form class="panel" on:submit=add_meeting novalidate>
+                <TextField id="meeting-title" label=Key::MeetingTitle value=meeting_title error=meeting_error />
+                <button type="submit" class="primary">{move || app.t(Key::AddMeeting)}</button>
             </form>
         </section>
     }

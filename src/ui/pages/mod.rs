@@ -2,7 +2,9 @@
 
 pub mod group;
 pub mod home;
+pub mod meeting;
 pub mod plot;
+pub mod share;
 pub mod site;
 
 use leptos::prelude::*;
@@ -15,6 +17,7 @@ use crate::web::repo::OpenError;
 #[derive(Clone, Debug, PartialEq)]
 enum Gate {
     Loading,
+    Fetching,
     Open { damaged: usize },
     Failed(OpenError),
 }
@@ -30,10 +33,12 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
                 id: open, damaged, ..
             }) if *open == id => Gate::Open { damaged: *damaged },
             Some(Opened::Failed(open, error)) if *open == id => Gate::Failed(error.clone()),
+            Some(Opened::Fetching(open)) if *open == id => Gate::Fetching,
             _ => Gate::Loading,
         })
     });
-    move || match gate.get() {
+    move || {
+        match gate.get() {
         Gate::Open { damaged } => {
             let warning = (damaged > 0).then(|| {
                 let text =
@@ -45,6 +50,7 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
         Gate::Failed(error) => {
             let text = move || match &error {
                 OpenError::NotHere => app.t(Key::GroupNotFound).to_owned(),
+                OpenError::NotOnServer => app.t(Key::ErrNotOnServer).to_owned(),
                 OpenError::Unreadable => app.t(Key::ErrUnreadable).to_owned(),
                 OpenError::Storage(error) => app.tf(Key::ErrStorage, &[("error", &error.0)]),
             };
@@ -54,7 +60,12 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
             }
             .into_any()
         }
+        Gate::Fetching => view! {
+            <p class="notice" role="status" data-testid="fetching">{move || app.t(Key::FetchingGroup)}</p>
+        }
+        .into_any(),
         // Reading from IndexedDB takes a moment; show nothing, not a spinner.
         Gate::Loading => ().into_any(),
+    }
     }
 }

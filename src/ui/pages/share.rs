@@ -1,0 +1,108 @@
+//! Sync and invite: the group's sync server on this phone, where syncing
+//! stands, and the invite link with its QR code.
+
+use leptos::prelude::*;
+
+use super::GroupGate;
+use crate::core::i18n::Key;
+use crate::core::qr;
+use crate::core::repo::DocumentId;
+use crate::core::route::Route;
+use crate::core::text::sync_server_address;
+use crate::ui::components::{PageTitle, SyncDetails, TextField};
+use crate::ui::state::AppState;
+
+#[component]
+pub fn SharePage(id: DocumentId) -> impl IntoView {
+    view! {
+        <GroupGate id=id>
+            <ShareView id=id />
+        </GroupGate>
+    }
+}
+
+#[component]
+fn ShareView(id: DocumentId) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let server = RwSignal::new(app.server_of(id).unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let saved_server = Memo::new(move |_| {
+        app.groups.track();
+        app.server_of(id)
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match sync_server_address(&server.get_untracked()) {
+            Some(address) => {
+                server.set(address.clone());
+                app.set_server(id, Some(address));
+            }
+            None => error.set(Some(app.t(Key::ErrServerAddress).to_owned())),
+        }
+    };
+    let stop = move |_| {
+        server.set(String::new());
+        app.set_server(id, None);
+    };
+    let invite = Memo::new(move |_| {
+        saved_server.get().map(|server| {
+            let location = window().location();
+            let page = format!(
+                "{}{}",
+                location.origin().unwrap_or_default(),
+                location.pathname().unwrap_or_default()
+            );
+            let join = Route::Join {
+                group: id,
+                server: Some(server),
+            };
+            format!("{page}{}", join.href())
+        })
+    });
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        if let Some(link) = invite.get_untracked() {
+            let clipboard = window().navigator().clipboard();
+            let _ = clipboard.write_text(&link);
+            copied.set(true);
+        }
+    };
+    let title = Signal::derive(move || app.t(Key::SyncAndInvite).to_owned());
+
+    view! {
+        <PageTitle title=title back=Route::Group(id).href() />
+        <form class="panel" on:submit=save novalidate>
+            <TextField id="sync-server" label=Key::SyncServer value=server hint=Key::SyncServerHint error=error />
+            <button type="submit" class="primary">{move || app.t(Key::Save)}</button>
+            <Show when=move || saved_server.get().is_some()>
+                <button type="button" on:click=stop>{move || app.t(Key::StopSyncing)}</button>
+            </Show>
+        </form>
+        <SyncDetails id=id />
+        <section class="panel" aria-labelledby="invite-heading">
+            <h2 id="invite-heading">{move || app.t(Key::InviteLink)}</h2>
+            {move || match invite.get() {
+                None => view! { <p class="quiet">{move || app.t(Key::InviteNeedsServer)}</p> }.into_any(),
+                Some(link) => {
+                    let svg = qr::svg(&link).unwrap_or_default();
+                    view! {
+                        <p class="quiet">{move || app.t(Key::InviteHint)}</p>
+                        <input
+                            id="invite-link"
+                            type="text"
+                            readonly
+                            aria-label=move || app.t(Key::InviteLink)
+                            prop:value=link
+                            data-testid="invite-link"
+                        />
+                        <button type="button" on:click=copy>
+                            {move || if copied.get() { app.t(Key::Copied) } else { app.t(Key::CopyLink) }}
+                        </button>
+                        <div class="qr" role="img" aria-label=move || app.t(Key::InviteQr) inner_html=svg data-testid="invite-qr"></div>
+                    }
+                    .into_any()
+                }
+            }}
+        </section>
+    }
+}

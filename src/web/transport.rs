@@ -1,0 +1,207 @@
+//! Transports: how frames of the one wire protocol reach other devices.
+//! A WebSocket to an automerge-repo sync server, reconnecting with a growing
+//! wait, and a BroadcastChannel shared by this browser's tabs.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{ArrayBuffer, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_sys::{BinaryType, BroadcastChannel, MessageEvent, WebSocket};
+
+use super::repo::{Repo, Wire};
+use crate::core::repo::sync::{ConnId, Link, Share};
+
+/// The channel every tab of this app in this browser listens on.
+const TAB_CHANNEL: &str = "common-ground-sync";
+
+/// Where a server connection stands, for the status line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerState {
+    Connecting,
+    Connected,
+    /// Closed; the next try is after `retry_ms`.
+    Waiting {
+        retry_ms: u32,
+    },
+    /// The address is not a WebSocket URL.
+    BadAddress,
+}
+
+/// A connection to one sync server that keeps coming back until stopped.
+#[derive(Clone)]
+pub struct ServerLink(Rc<ServerInner>);
+
+struct ServerInner {
+    repo: Repo,
+    url: String,
+    share: RefCell<Share>,
+    socket: RefCell<Option<WebSocket>>,
+    conn: Cell<Option<ConnId>>,
+    failures: Cell<u32>,
+    stopped: Cell<bool>,
+    on_state: Box<dyn Fn(ServerState)>,
+}
+
+impl ServerLink {
+    /// Connects to `url`, offering it the documents `share` names.
+    pub fn start(
+        repo: Repo,
+        url: &str,
+        share: Share,
+        on_state: impl Fn(ServerState) + 'static,
+    ) -> Self {
+        let link = Self(Rc::new(ServerInner {
+            repo,
+            url: url.to_owned(),
+            share: RefCell::new(share),
+            socket: RefCell::default(),
+            conn: Cell::default(),
+            failures: Cell::default(),
+            stopped: Cell::default(),
+            on_state: Box::new(on_state),
+        }));
+        link.open();
+        link
+    }
+
+    pub fn url(&self) -> &str {
+        &self.0.url
+    }
+
+    /// Offers the server a different set of groups.
+    pub fn set_share(&self, share: Share) {
+        if let Some(conn) = self.0.conn.get() {
+            self.0.repo.set_share(conn, share.clone());
+        }
+        *self.0.share.borrow_mut() = share;
+    }
+
+    /// Closes the connection for good.
+    pub fn stop(&self) {
+        self.0.stopped.set(true);
+        if let Some(socket) = self.0.socket.borrow_mut().take() {
+            let _ = socket.close();
+        }
+        if let Some(conn) = self.0.conn.take() {
+            self.0.repo.disconnect(conn);
+        }
+    }
+
+    /// Tries again now (the browser came back online).
+    pub fn retry_now(&self) {
+        if self.0.socket.borrow().is_none() && !self.0.stopped.get() {
+            self.0.failures.set(0);
+            self.open();
+        }
+    }
+
+    fn open(&self) {
+        let Ok(socket) = WebSocket::new(&self.0.url) else {
+            (self.0.on_state)(ServerState::BadAddress);
+            return;
+        };
+        socket.set_binary_type(BinaryType::Arraybuffer);
+        (self.0.on_state)(ServerState::Connecting);
+
+        let link = self.clone();
+        let on_open = Closure::<dyn Fn()>::new(move || link.opened());
+        let link = self.clone();
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            if let (Some(conn), Ok(buffer)) =
+                (link.0.conn.get(), event.data().dyn_into::<ArrayBuffer>())
+            {
+                link.0
+                    .repo
+                    .receive(conn, &Uint8Array::new(&buffer).to_vec());
+            }
+        });
+        let link = self.clone();
+        let on_close = Closure::<dyn Fn()>::new(move || link.closed());
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        // The socket lives until closed; its handlers with it.
+        on_open.forget();
+        on_message.forget();
+        on_close.forget();
+        *self.0.socket.borrow_mut() = Some(socket);
+    }
+
+    fn opened(&self) {
+        let Some(socket) = self.0.socket.borrow().clone() else {
+            return;
+        };
+        self.0.failures.set(0);
+        let sending = socket.clone();
+        let wire = Wire {
+            send: Box::new(move |frame| {
+                let _ = sending.send_with_u8_array(frame);
+            }),
+            close: Box::new(move || {
+                let _ = socket.close();
+            }),
+        };
+        let share = self.0.share.borrow().clone();
+        let conn = self.0.repo.connect(Link::Client, share, wire);
+        self.0.conn.set(Some(conn));
+        (self.0.on_state)(ServerState::Connected);
+    }
+
+    fn closed(&self) {
+        self.0.socket.borrow_mut().take();
+        if let Some(conn) = self.0.conn.take() {
+            self.0.repo.disconnect(conn);
+        }
+        if self.0.stopped.get() {
+            return;
+        }
+        // 1 s, 2 s, 4 s ... up to a minute between tries.
+        let failures = self.0.failures.get();
+        self.0.failures.set(failures + 1);
+        let retry_ms = 1000 * 2u32.pow(failures.min(6)).min(60);
+        (self.0.on_state)(ServerState::Waiting { retry_ms });
+        let link = self.clone();
+        leptos::prelude::set_timeout(
+            move || {
+                if !link.0.stopped.get() && link.0.socket.borrow().is_none() {
+                    link.open();
+                }
+            },
+            std::time::Duration::from_millis(u64::from(retry_ms)),
+        );
+    }
+}
+
+/// Joins the channel this browser's tabs share; returns its connection, or
+/// `None` where the browser has no BroadcastChannel.
+pub fn join_tabs(repo: &Repo) -> Option<ConnId> {
+    let channel = BroadcastChannel::new(TAB_CHANNEL).ok()?;
+    let sending = channel.clone();
+    let closing = channel.clone();
+    let wire = Wire {
+        send: Box::new(move |frame| {
+            let _ = sending.post_message(&Uint8Array::from(frame));
+        }),
+        close: Box::new(move || closing.close()),
+    };
+    let conn = repo.connect(Link::Bus, Share::Everything, wire);
+    let receiving = repo.clone();
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        if let Ok(bytes) = event.data().dyn_into::<Uint8Array>() {
+            receiving.receive(conn, &bytes.to_vec());
+        }
+    });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    // Say goodbye when the tab goes, so the others stop counting it.
+    let leaving = repo.clone();
+    let on_hide = Closure::<dyn Fn()>::new(move || leaving.leave(conn));
+    if let Some(window) = web_sys::window() {
+        let _ =
+            window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+    }
+    on_hide.forget();
+    Some(conn)
+}
