@@ -255,11 +255,11 @@ impl AppState {
         });
     }
 
-    /// The sync server this phone uses for a group.
+    /// The sync server this phone uses for a group (reactive).
     pub fn server_of(self, id: DocumentId) -> Option<String> {
         let id = id.to_string();
         self.groups
-            .with_untracked(|groups| groups.iter().find(|g| g.id == id)?.server.clone())
+            .with(|groups| groups.iter().find(|g| g.id == id)?.server.clone())
     }
 
     /// Sets a group's sync server (or none) and reconnects.

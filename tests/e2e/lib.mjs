@@ -74,3 +74,37 @@ export async function shot(page, name) {
   await mkdir(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Starts the real `@automerge/automerge-repo-sync-server` from npm on
+ * 127.0.0.1 with its own data directory; resolves once it accepts sockets.
+ */
+export async function startSyncServer(t, { port = 0, dataDir } = {}) {
+  const { spawn } = await import('node:child_process');
+  const { createServer: netServer } = await import('node:net');
+  if (!port) {
+    port = await new Promise((resolve) => {
+      const probe = netServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address();
+        probe.close(() => resolve(port));
+      });
+    });
+  }
+  dataDir ??= await mkdtemp(join(tmpdir(), 'cg-sync-server-'));
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/@automerge/automerge-repo-sync-server/src/index.js')], {
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
+    cwd: dataDir,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => { if (String(chunk).includes('Listening')) resolve(); });
+    child.on('exit', (code) => reject(new Error(`sync server exited with ${code}`)));
+  });
+  const stop = () => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGKILL');
+  });
+  t?.after(stop);
+  return { url: `ws://127.0.0.1:${port}`, port, dataDir, stop };
+}

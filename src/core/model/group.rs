@@ -11,9 +11,12 @@ pub const SCHEMA_VERSION: u64 = 1;
 /// that two members adding or editing different things at once both win.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
 pub struct Group {
+    #[autosurgeon(hydrate = "super::lenient::uint")]
     pub schema: u64,
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub name: String,
     /// Milliseconds since the Unix epoch.
+    #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
     pub members: BTreeMap<String, Member>,
     pub sites: BTreeMap<String, Site>,
@@ -28,21 +31,27 @@ pub struct Group {
 /// all) lives in its own document.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
 pub struct MeetingEntry {
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub title: String,
+    #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
 }
 
 /// A person in the group.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
 pub struct Member {
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub name: String,
+    #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
 }
 
 /// A garden (or any place the group looks after).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
 pub struct Site {
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub name: String,
+    #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
 }
 
@@ -50,14 +59,18 @@ pub struct Site {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
 pub struct Plot {
     /// The id of the site the plot is in.
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub site: String,
     /// What the garden calls it: "A3", "Bed 12".
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub label: String,
     /// As the garden measures it: "3 × 4 m", "10×20 ft".
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub size: String,
     pub status: PlotStatus,
     /// The id of the member who holds it.
     pub holder: Option<String>,
+    #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
 }
 

@@ -2,6 +2,7 @@
 //! as they are stored in the group's automerge document (see docs/schema.md).
 
 mod group;
+mod lenient;
 mod meeting;
 
 pub use group::{Group, MeetingEntry, Member, Plot, PlotStatus, SCHEMA_VERSION, Site, natural_cmp};
