@@ -31,7 +31,7 @@ ensure_build_tools() {
   fi
   if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
      || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing npm packages (binaryen's wasm-opt, playwright-core)"
+    say "installing npm packages (wasm-opt, playwright-core, automerge-repo and its sync server)"
     npm ci --no-audit --no-fund
   fi
 }

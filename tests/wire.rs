@@ -137,3 +137,33 @@ fn presence_round_trips_and_ignores_other_broadcasts() {
     }
     assert_eq!(decode_presence(&[0xff, 0x00]), None);
 }
+
+#[test]
+fn truncated_oversized_and_unknown_frames_are_refused_with_a_reason() {
+    use common_ground::core::repo::message::{DecodeError, MAX_FRAME_BYTES};
+    let (_, sync) = fixtures()
+        .into_iter()
+        .find(|(entry, _)| entry["type"] == "sync")
+        .unwrap();
+    for cut in [0, 1, sync.len() / 2, sync.len() - 1] {
+        assert!(Message::decode(&sync[..cut]).is_err(), "cut at {cut}");
+    }
+    assert_eq!(
+        Message::decode(&vec![0; MAX_FRAME_BYTES + 1]),
+        Err(DecodeError::TooLarge(MAX_FRAME_BYTES + 1))
+    );
+    let unknown = Message::Leave { sender: "x".into() }
+        .encode()
+        .iter()
+        .map(|b| if *b == b'l' { b'k' } else { *b })
+        .collect::<Vec<u8>>();
+    assert!(matches!(
+        Message::decode(&unknown),
+        Err(DecodeError::UnknownType(_))
+    ));
+    // A map that claims more entries than the frame holds is not allocated.
+    assert_eq!(
+        Message::decode(&[0xbb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+        Err(DecodeError::Malformed)
+    );
+}

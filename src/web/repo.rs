@@ -74,6 +74,8 @@ struct Inner {
     /// does not re-read the whole group.
     groups: RefCell<HashMap<DocumentId, Group>>,
     saving: RefCell<HashSet<DocumentId>>,
+    /// What loading found (damaged chunks), kept for whichever page asks.
+    reports: RefCell<HashMap<DocumentId, LoadReport>>,
     wires: RefCell<HashMap<ConnId, Wire>>,
     next_conn: Cell<ConnId>,
     listener: RefCell<Option<Listener>>,
@@ -97,6 +99,7 @@ impl Repo {
             engine: RefCell::new(SyncEngine::new(me, Some(storage), linked_documents)),
             groups: RefCell::default(),
             saving: RefCell::default(),
+            reports: RefCell::default(),
             wires: RefCell::default(),
             next_conn: Cell::new(1),
             listener: RefCell::default(),
@@ -142,10 +145,18 @@ impl Repo {
     /// # Errors
     /// When the group is not on this device, cannot be read, or storage fails.
     pub async fn open_group(&self, id: DocumentId) -> Result<(Group, LoadReport), OpenError> {
+        let report = |repo: &Self| {
+            repo.0
+                .reports
+                .borrow()
+                .get(&id)
+                .cloned()
+                .unwrap_or_default()
+        };
         if let Some(group) = self.0.groups.borrow().get(&id) {
-            return Ok((group.clone(), LoadReport::default()));
+            return Ok((group.clone(), report(self)));
         }
-        let report = self.load(id).await?;
+        self.load(id).await?;
         let group = self.read_group(id).ok_or(OpenError::Unreadable)?;
         let links = self
             .0
@@ -158,7 +169,7 @@ impl Repo {
             // A meeting not stored here yet is fetched by the engine.
             let _ = self.load(linked).await;
         }
-        Ok((group, report))
+        Ok((group, report(self)))
     }
 
     /// Loads one document from IndexedDB into the engine, unless it is there.
@@ -183,6 +194,7 @@ impl Repo {
         }
         // Another await may have loaded it meanwhile; the engine merges.
         self.0.engine.borrow_mut().add_document(doc, sync_states);
+        self.0.reports.borrow_mut().insert(id, report.clone());
         self.drive();
         Ok(report)
     }

@@ -108,15 +108,38 @@ test('two phones converge after both edit apart and reconnect', async (t) => {
   await createGroup(ana.page, 'Northside Garden');
   const href = groupHref(ana.page);
   await addGarden(ana.page, 'Oak St');
+  await addMeeting(ana.page, 'Work day');
+  const meetingHref = new URL(ana.page.url()).hash;
+  await ana.page.getByTestId('notes').fill('Tools: bring gloves.');
+  await ana.page.getByLabel('Your name, shown to others in meeting notes').fill('Ana');
+  await ana.page.getByRole('button', { name: 'Save' }).click();
+  await saved(ana.page);
   await useServer(ana.page, href, server);
   const invite = await ana.page.getByTestId('invite-link').inputValue();
+  await shot(ana.page, 'share');
 
-  // Ben opens the invite on his own phone: the group arrives.
+  // Ben opens the invite on his own phone: the group arrives, its meeting too.
   const ben = await launch(t);
   await ben.page.goto(invite);
   await ben.page.getByRole('heading', { level: 1, name: 'Northside Garden' }).waitFor();
   await shot(ben.page, 'joined-group');
   const site = (await ben.page.getByRole('link', { name: /Oak St/ }).getAttribute('href')).split('/').pop();
+  await ben.page.getByRole('link', { name: 'Work day' }).click();
+  await ben.page.waitForFunction(() => document.querySelector('[data-testid=notes]')?.value === 'Tools: bring gloves.');
+  // Ana is on the same notes: Ben sees her there, and they type at once.
+  await ana.page.goto(`${app.url}${meetingHref}`);
+  await ben.page.getByTestId('also-here').getByText('Also here now: Ana').waitFor();
+  await Promise.all([
+    ana.page.getByTestId('notes').press('End').then(() => ana.page.getByTestId('notes').pressSequentially(' Ana: seeds.')),
+    ben.page.getByTestId('notes').press('Home').then(() => ben.page.getByTestId('notes').pressSequentially('Ben: compost. ')),
+  ]);
+  for (const phone of [ana, ben]) {
+    await phone.page.waitForFunction(() => {
+      const notes = document.querySelector('[data-testid=notes]').value;
+      return notes.includes('Ana: seeds.') && notes.includes('Ben: compost.') && notes.includes('bring gloves.');
+    });
+  }
+  await shot(ben.page, 'meeting');
 
   // The server goes away; both add plots while apart.
   await server.stop();

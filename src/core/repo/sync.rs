@@ -405,10 +405,17 @@ impl SyncEngine {
             return;
         }
         let sender = message.sender().to_owned();
-        let known = self
-            .peers
-            .get(&sender)
-            .is_some_and(|peer| peer.conn == conn);
+        // Ephemeral data is relayed under its author's name (as automerge-repo
+        // does), so it may come from someone we only know through `via`.
+        let via = if matches!(message, Message::Ephemeral { .. }) {
+            self.peers_on(conn).into_iter().next()
+        } else {
+            self.peers
+                .get(&sender)
+                .is_some_and(|peer| peer.conn == conn)
+                .then(|| sender.clone())
+        };
+        let known = via.is_some();
         match message {
             Message::Join {
                 sender,
@@ -483,7 +490,10 @@ impl SyncEngine {
                 count,
                 data,
                 ..
-            } => self.receive_ephemeral(&sender, document, &session, count, data),
+            } => {
+                let via = via.unwrap_or_default();
+                self.receive_ephemeral(&via, &sender, document, &session, count, data);
+            }
             // Remote heads gossip is optional in automerge-repo; we do not
             // subscribe, so whatever arrives is informational only.
             Message::RemoteHeadsChanged { .. } | Message::RemoteSubscriptionChange { .. } => {}
@@ -495,8 +505,8 @@ impl SyncEngine {
     pub fn broadcast(&mut self, document: DocumentId, data: &[u8]) {
         self.ephemeral_count += 1;
         let count = self.ephemeral_count;
-        let session = self.session.clone();
-        self.send_ephemeral(document, &session, count, data, None);
+        let (me, session) = (self.me.clone(), self.session.clone());
+        self.send_ephemeral(&me, document, &session, count, data, None);
     }
 
     // ---- inside ----
@@ -849,7 +859,8 @@ impl SyncEngine {
 
     fn receive_ephemeral(
         &mut self,
-        sender: &str,
+        via: &str,
+        origin: &str,
         document: DocumentId,
         session: &str,
         count: u64,
@@ -867,17 +878,19 @@ impl SyncEngine {
             return;
         }
         self.ephemeral_seen.insert(session.to_owned(), count);
-        self.send_ephemeral(document, session, count, &data, Some(sender));
+        self.send_ephemeral(origin, document, session, count, &data, Some(via));
         self.effects.push(Effect::Ephemeral {
             document,
-            peer: sender.to_owned(),
+            peer: origin.to_owned(),
             data,
         });
     }
 
-    /// Sends ephemeral data to every peer syncing the document but `except`.
+    /// Sends `origin`'s ephemeral data to every peer syncing the document
+    /// but `except`.
     fn send_ephemeral(
         &mut self,
+        origin: &str,
         document: DocumentId,
         session: &str,
         count: u64,
@@ -892,7 +905,7 @@ impl SyncEngine {
             .collect();
         for (target, conn) in targets {
             let frame = Message::Ephemeral {
-                sender: self.me.clone(),
+                sender: origin.to_owned(),
                 target,
                 document,
                 session: session.to_owned(),
