@@ -148,15 +148,17 @@ fn MeetingView(id: DocumentId, meeting: DocumentId) -> impl IntoView {
             Some(false) => Some(view! { <p class="notice">{move || app.t(Key::MeetingNotFound)}</p> }.into_any()),
             Some(true) => Some(view! {
                 <p class="quiet" role="status" aria-live="polite" data-testid="also-here">{also_here}</p>
-                <label for="notes">{move || app.t(Key::MeetingNotes)}</label>
-                <textarea
-                    id="notes"
-                    node_ref=textarea
-                    rows="12"
-                    data-testid="notes"
-                    prop:value=move || notes.get_untracked().unwrap_or_default()
-                    on:input=on_input
-                ></textarea>
+                <div class="field">
+                    <label for="notes">{move || app.t(Key::MeetingNotes)}</label>
+                    <textarea
+                        id="notes"
+                        node_ref=textarea
+                        rows="12"
+                        data-testid="notes"
+                        prop:value=move || notes.get_untracked().unwrap_or_default()
+                        on:input=on_input
+                    ></textarea>
+                </div>
                 <form class="panel" on:submit=save_name novalidate>
                     <TextField id="my-name" label=Key::YourName value=my_name />
                     <button type="submit">{move || app.t(Key::Save)}</button>
