@@ -99,7 +99,19 @@ fn trouble_text(app: AppState, trouble: &Trouble) -> String {
 fn SyncLine(id: DocumentId) -> impl IntoView {
     let app = expect_context::<AppState>();
     let phrase = move || server_phrase(app, id);
-    view! { <span class=move || phrase().0 data-testid="sync-status">{move || phrase().1}</span> }
+    // What no other device has yet, so a member knows before leaving the garden.
+    let unshared = move || {
+        app.server_of(id)?;
+        match app.unshared_changes(id) {
+            0 => None,
+            1 => Some(app.t(Key::UnsharedOne).to_owned()),
+            n => Some(app.tf(Key::UnsharedOther, &[("count", &n.to_string())])),
+        }
+    };
+    view! {
+        <span class=move || phrase().0 data-testid="sync-status">{move || phrase().1}</span>
+        {move || unshared().map(|text| view! { <span class="status warn" data-testid="unshared-bar">{text}</span> })}
+    }
 }
 
 /// Everything about a group's sync: server, other tabs, what is only here,

@@ -148,6 +148,7 @@ test('two phones converge after both edit apart and reconnect', async (t) => {
     await phone.page.getByTestId('sync-status').getByText(/Can't reach|Connecting/).waitFor();
     await addPlot(phone.page, label);
     await saved(phone.page);
+    await phone.page.getByTestId('unshared-bar').getByText('1 change only on this phone').waitFor();
   }
   // It comes back (same data); each phone reconnects when it is online again.
   server = await startSyncServer(t, { port: server.port, dataDir: server.dataDir });
@@ -159,6 +160,7 @@ test('two phones converge after both edit apart and reconnect', async (t) => {
     await phone.page.getByTestId('plots').getByText('A-apart', { exact: true }).waitFor();
     await phone.page.getByTestId('plots').getByText('B-apart', { exact: true }).waitFor();
     assert.deepEqual(await plotLabels(phone.page), ['A-apart', 'B-apart']);
+    await phone.page.getByTestId('unshared-bar').waitFor({ state: 'detached' });
   }
   await shot(ben.page, 'converged');
   assert.deepEqual([...ana.errors, ...ben.errors], []);
@@ -191,5 +193,32 @@ test('two tabs of one phone stay in step and lose nothing', async (t) => {
   await page.getByTestId('plots').getByText('T3', { exact: true }).waitFor();
   assert.deepEqual(await plotLabels(page), ['T1', 'T2', 'T3']);
   assert.match(href, /#\/g\//);
+  assert.deepEqual(errors, []);
+});
+
+test('a server that sends garbage, then closes mid-sync, is shown and changes nothing', async (t) => {
+  const { WebSocketServer } = await import('ws');
+  // Answers the app's join with bytes that are not a protocol frame.
+  const bad = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  t.after(() => new Promise((resolve) => bad.close(resolve)));
+  await new Promise((resolve) => bad.once('listening', resolve));
+  bad.on('connection', (socket) => socket.once('message', () => socket.send(Buffer.from([0xa1, 0x64, 0x74, 0x79]))));
+  const server = { url: `ws://127.0.0.1:${bad.address().port}`, port: bad.address().port };
+
+  const { page, errors } = await launch(t);
+  await createGroup(page, 'Careful Garden');
+  const href = groupHref(page);
+  await addGarden(page, 'Pine St');
+  await saved(page);
+  await page.goto(`${app.url}${href}/share`);
+  await page.getByLabel('Sync server address').fill(server.url);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('sync-trouble').getByText("A device sent data this app can't read").waitFor();
+  await page.getByTestId('sync-details').getByText(/Can't reach|Connecting/).waitFor();
+  await shot(page, 'share-bad-server');
+  // Nothing stored changed: the group is all there after a reload.
+  await page.goto(`${app.url}${href}`);
+  await page.reload();
+  await page.getByRole('link', { name: /Pine St/ }).waitFor();
   assert.deepEqual(errors, []);
 });
