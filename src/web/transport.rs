@@ -16,6 +16,9 @@ use crate::core::repo::sync::{ConnId, Link, Share};
 /// The channel every tab of this app in this browser listens on.
 const TAB_CHANNEL: &str = "common-ground-sync";
 
+/// A connection that lasted this long was a good one (ms).
+const STAYED_UP_MS: i64 = 30_000;
+
 /// Where a server connection stands, for the status line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ServerState {
@@ -40,6 +43,9 @@ struct ServerInner {
     socket: RefCell<Option<WebSocket>>,
     conn: Cell<Option<ConnId>>,
     failures: Cell<u32>,
+    /// When the current socket opened: one that stayed up a while resets the
+    /// wait, one that a bad server closes at once does not.
+    opened_at: Cell<i64>,
     stopped: Cell<bool>,
     on_state: Box<dyn Fn(ServerState)>,
 }
@@ -59,6 +65,7 @@ impl ServerLink {
             socket: RefCell::default(),
             conn: Cell::default(),
             failures: Cell::default(),
+            opened_at: Cell::default(),
             stopped: Cell::default(),
             on_state: Box::new(on_state),
         }));
@@ -133,7 +140,7 @@ impl ServerLink {
         let Some(socket) = self.0.socket.borrow().clone() else {
             return;
         };
-        self.0.failures.set(0);
+        self.0.opened_at.set(super::platform::now_ms());
         let sending = socket.clone();
         let wire = Wire {
             send: Box::new(move |frame| {
@@ -158,6 +165,10 @@ impl ServerLink {
             return;
         }
         // 1 s, 2 s, 4 s ... up to a minute between tries.
+        let opened_at = self.0.opened_at.take();
+        if opened_at > 0 && super::platform::now_ms() - opened_at > STAYED_UP_MS {
+            self.0.failures.set(0);
+        }
         let failures = self.0.failures.get();
         self.0.failures.set(failures + 1);
         let retry_ms = 1000 * 2u32.pow(failures.min(6)).min(60);
