@@ -2,36 +2,12 @@
 // a group with plots survives reloads, a browser restart, and going offline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, shot } from './lib.mjs';
+import { serve, launch, shot, saved, createGroup, addGarden, addPlot, plotLabels } from './lib.mjs';
 
 let server;
 before(async () => { server = await serve(); });
 after(async () => { await server?.close(); });
 
-const saved = (page) => page.getByTestId('save-status').filter({ hasText: 'Saved on this phone' }).waitFor();
-
-async function createGroup(page, name) {
-  await page.goto(server.url);
-  await page.getByLabel('Group name').fill(name);
-  await page.getByRole('button', { name: 'Create group' }).click();
-  await page.getByRole('heading', { level: 1, name }).waitFor();
-}
-
-async function addGarden(page, name) {
-  await page.getByLabel('Garden name').fill(name);
-  await page.getByRole('button', { name: 'Add a garden' }).click();
-  await page.getByRole('link', { name: new RegExp(name) }).waitFor();
-}
-
-async function addPlot(page, label, size = '', status = null) {
-  await page.getByLabel('Plot label').fill(label);
-  await page.getByLabel('Size').fill(size);
-  if (status) await page.getByLabel('Status').selectOption({ label: status });
-  await page.getByRole('button', { name: 'Add a plot' }).click();
-  await page.getByTestId('plots').getByText(label, { exact: true }).waitFor();
-}
-
-const plotLabels = (page) => page.locator('[data-testid=plots] .card-title').allTextContents();
 
 test('a group with three plots, one assigned, survives a reload and a browser restart', async (t) => {
   let { context, page, profile, errors } = await launch(t);
@@ -39,7 +15,7 @@ test('a group with three plots, one assigned, survives a reload and a browser re
   await page.getByText('No groups on this phone yet').waitFor();
   await shot(page, 'home-empty');
 
-  await createGroup(page, 'Eastside Growers');
+  await createGroup(page, server.url, 'Eastside Growers');
   await addGarden(page, 'Maple St garden');
   await page.getByLabel("Member's name").fill('Rosa Díaz');
   await page.getByRole('button', { name: 'Add a member' }).click();
@@ -101,7 +77,7 @@ test('a group with three plots, one assigned, survives a reload and a browser re
 
 test('after one visit the app works offline, and what was added offline stays', async (t) => {
   const { context, page, errors } = await launch(t);
-  await createGroup(page, 'Garden at the church');
+  await createGroup(page, server.url, 'Garden at the church');
   await addGarden(page, 'Back lot');
   await page.getByRole('link', { name: /Back lot/ }).click();
   await addPlot(page, 'P1');
@@ -146,7 +122,7 @@ test('bad input gets a clear message and changes nothing', async (t) => {
   assert.equal(await page.getByTestId('groups').count(), 0, 'no group was made');
   await shot(page, 'home-error');
 
-  await createGroup(page, 'Northside');
+  await createGroup(page, server.url, 'Northside');
   await addGarden(page, 'Lot 7');
   await page.getByRole('link', { name: /Lot 7/ }).click();
   await addPlot(page, 'A1');
@@ -171,7 +147,7 @@ test('bad input gets a clear message and changes nothing', async (t) => {
 
 test('a damaged chunk in IndexedDB is reported and the rest of the group loads', async (t) => {
   const { context, page, errors } = await launch(t);
-  await createGroup(page, 'Mutual aid east');
+  await createGroup(page, server.url, 'Mutual aid east');
   await addGarden(page, 'Corner lot');
   await page.getByRole('link', { name: /Corner lot/ }).click();
   await addPlot(page, 'K1');

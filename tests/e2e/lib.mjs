@@ -108,3 +108,29 @@ export async function startSyncServer(t, { port = 0, dataDir } = {}) {
   t?.after(stop);
   return { url: `ws://127.0.0.1:${port}`, port, dataDir, stop };
 }
+
+// What a member does again and again, shared by the test files.
+export const saved = (page) => page.getByTestId('save-status').filter({ hasText: 'Saved on this phone' }).waitFor();
+
+export async function createGroup(page, url, name) {
+  await page.goto(url);
+  await page.getByLabel('Group name').fill(name);
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+}
+
+export async function addGarden(page, name) {
+  await page.getByLabel('Garden name').fill(name);
+  await page.getByRole('button', { name: 'Add a garden' }).click();
+  await page.getByRole('link', { name: new RegExp(name) }).waitFor();
+}
+
+export async function addPlot(page, label, size = '', status = null) {
+  await page.getByLabel('Plot label').fill(label);
+  await page.getByLabel('Size').fill(size);
+  if (status) await page.getByLabel('Status').selectOption({ label: status });
+  await page.getByRole('button', { name: 'Add a plot' }).click();
+  await page.getByTestId('plots').getByText(label, { exact: true }).waitFor();
+}
+
+export const plotLabels = (page) => page.locator('[data-testid=plots] .card-title').allTextContents();

@@ -6,32 +6,11 @@ import assert from 'node:assert/strict';
 import { Repo } from '@automerge/automerge-repo';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { ImmutableString, splice } from '@automerge/automerge';
-import { serve, launch, shot, startSyncServer } from './lib.mjs';
+import { serve, launch, shot, startSyncServer, saved, createGroup, addGarden, addPlot, plotLabels } from './lib.mjs';
 
 let app;
 before(async () => { app = await serve(); });
 after(async () => { await app?.close(); });
-
-const saved = (page) => page.getByTestId('save-status').filter({ hasText: 'Saved on this phone' }).waitFor();
-
-async function createGroup(page, name) {
-  await page.goto(app.url);
-  await page.getByLabel('Group name').fill(name);
-  await page.getByRole('button', { name: 'Create group' }).click();
-  await page.getByRole('heading', { level: 1, name }).waitFor();
-}
-
-async function addGarden(page, name) {
-  await page.getByLabel('Garden name').fill(name);
-  await page.getByRole('button', { name: 'Add a garden' }).click();
-  await page.getByRole('link', { name: new RegExp(name) }).waitFor();
-}
-
-async function addPlot(page, label) {
-  await page.getByLabel('Plot label').fill(label);
-  await page.getByRole('button', { name: 'Add a plot' }).click();
-  await page.getByTestId('plots').getByText(label, { exact: true }).waitFor();
-}
 
 async function addMeeting(page, title) {
   await page.getByLabel('What the meeting is').fill(title);
@@ -49,7 +28,6 @@ async function useServer(page, groupHref, server) {
 }
 
 const groupHref = (page) => new URL(page.url()).hash.match(/#\/g\/[^/]+/)[0];
-const plotLabels = (page) => page.locator('[data-testid=plots] .card-title').allTextContents();
 
 function nodePeer(server) {
   return new Repo({ network: [new WebSocketClientAdapter(server.url)], storage: undefined });
@@ -58,7 +36,7 @@ function nodePeer(server) {
 test('the app and a Node automerge-repo peer share a group through the npm sync server, both ways', async (t) => {
   const server = await startSyncServer(t);
   const { page, errors } = await launch(t);
-  await createGroup(page, 'Eastside Growers');
+  await createGroup(page, app.url, 'Eastside Growers');
   const href = groupHref(page);
   await addGarden(page, 'Maple St garden');
   await page.getByRole('link', { name: /Maple St garden/ }).click();
@@ -75,7 +53,8 @@ test('the app and a Node automerge-repo peer share a group through the npm sync 
 
   // (a) Node finds the group and its meeting by URL and reads the same data.
   const node = nodePeer(server);
-  t.after(() => node.shutdown());
+  // If the test fails early, stop the peer anyway (a second shutdown throws).
+  t.after(async () => { try { await node.shutdown(); } catch { /* already stopped */ } });
   const group = await node.find(groupUrl);
   const doc = group.doc();
   assert.equal(String(doc.name), 'Eastside Growers');
@@ -100,12 +79,14 @@ test('the app and a Node automerge-repo peer share a group through the npm sync 
   meeting.change((d) => splice(d, ['notes'], 0, 0, 'From Node: '));
   await page.waitForFunction(() => document.querySelector('[data-testid=notes]').value === 'From Node: Bring seeds.');
   assert.deepEqual(errors, []);
+  // Shut the Node peer down while its server is up, or it keeps retrying.
+  await node.shutdown();
 });
 
 test('two phones converge after both edit apart and reconnect', async (t) => {
   let server = await startSyncServer(t);
   const ana = await launch(t);
-  await createGroup(ana.page, 'Northside Garden');
+  await createGroup(ana.page, app.url, 'Northside Garden');
   const href = groupHref(ana.page);
   await addGarden(ana.page, 'Oak St');
   await addMeeting(ana.page, 'Work day');
@@ -168,7 +149,7 @@ test('two phones converge after both edit apart and reconnect', async (t) => {
 
 test('two tabs of one phone stay in step and lose nothing', async (t) => {
   const { context, page, errors } = await launch(t);
-  await createGroup(page, 'Tab Garden');
+  await createGroup(page, app.url, 'Tab Garden');
   const href = groupHref(page);
   await addGarden(page, 'Elm St');
   await page.getByRole('link', { name: /Elm St/ }).click();
@@ -206,7 +187,7 @@ test('a server that sends garbage, then closes mid-sync, is shown and changes no
   const server = { url: `ws://127.0.0.1:${bad.address().port}`, port: bad.address().port };
 
   const { page, errors } = await launch(t);
-  await createGroup(page, 'Careful Garden');
+  await createGroup(page, app.url, 'Careful Garden');
   const href = groupHref(page);
   await addGarden(page, 'Pine St');
   await saved(page);

@@ -242,19 +242,7 @@ impl SyncEngine {
         if self.docs.contains_key(&id) {
             return;
         }
-        let mut doc = AutoCommit::new();
-        doc.set_actor(actor);
-        self.docs.insert(
-            id,
-            Doc {
-                stored: StoredDoc::new(id, doc),
-                wanted: true,
-                saved_sync: BTreeMap::new(),
-            },
-        );
-        for peer in self.peer_ids() {
-            self.sync_with(&peer, id);
-        }
+        self.ask_for(id, Some(actor));
         self.check_unavailable(id);
     }
 
@@ -669,13 +657,21 @@ impl SyncEngine {
         }
     }
 
+    /// A document linked from one of ours (a meeting someone else added),
+    /// asked for under this page's actor.
     fn wanted_link(&mut self, id: DocumentId) {
-        let mut doc = AutoCommit::new();
         let actor = self
             .docs
             .values()
             .find(|d| !d.wanted)
             .map(|d| d.stored.doc().get_actor().clone());
+        self.ask_for(id, actor);
+    }
+
+    /// Starts an empty, wanted copy of a document and requests it from
+    /// every peer.
+    fn ask_for(&mut self, id: DocumentId, actor: Option<automerge::ActorId>) {
+        let mut doc = AutoCommit::new();
         if let Some(actor) = actor {
             doc.set_actor(actor);
         }
