@@ -1,17 +1,17 @@
 //! The app's state on this device, shared with every page through context.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 
 use crate::core::command::{Command, Refusal};
 use crate::core::i18n::{self, Key, Lang, fill};
 use crate::core::model::Group;
 use crate::core::repo::DocumentId;
+use crate::core::repo::sync::{Share, Trouble};
 use crate::core::route::Route;
 use crate::web::idb::DATABASE;
 use crate::web::platform;
-use std::collections::BTreeMap;
-
-use crate::core::repo::sync::{Share, Trouble};
 use crate::web::repo::{OpenError, Repo, RepoEvent};
 use crate::web::settings::{KnownGroup, Settings};
 use crate::web::transport::{self, ServerLink, ServerState};

@@ -1,5 +1,6 @@
 //! Home: the groups on this phone, starting a group, and the language.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::core::i18n::{Key, Lang};
@@ -37,7 +38,14 @@ pub fn HomePage() -> impl IntoView {
                 <For each=groups key=|g| g.id.clone() let:group>
                     <li>
                         <a class="card" href=format!("#/g/{}", group.id)>
-                            <span class="card-title">{group.name}</span>
+                            <span class="card-title">
+                                {if group.name.is_empty() {
+                                    // Joined by invite; its name comes with the group.
+                                    Either::Left(move || app.t(Key::NewGroupArriving))
+                                } else {
+                                    Either::Right(group.name)
+                                }}
+                            </span>
                         </a>
                     </li>
                 </For>
