@@ -32,6 +32,8 @@ ensure_build_tools() {
   if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
      || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "installing npm packages (wasm-opt, playwright-core, automerge-repo and its sync server)"
+    # package.json overrides cbor-extract to 2.2.2: the registry here lacks
+    # 2.2.3's platform packages, and without them `npm ci` refuses the lock.
     npm ci --no-audit --no-fund
   fi
 }
