@@ -8,20 +8,11 @@ use std::collections::{BTreeMap, VecDeque};
 
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ObjType, ROOT, ReadDoc};
+use common_ground::core::model::linked_documents;
 use common_ground::core::repo::message::Message;
 use common_ground::core::repo::sync::{ConnId, Effect, Link, Share, SyncEngine, Trouble};
 use common_ground::core::repo::{DocumentId, StoredDoc};
 use proptest::prelude::*;
-
-/// Documents linked from a document's `meetings` map, as a group links its meetings.
-fn meetings(doc: &AutoCommit) -> Vec<DocumentId> {
-    let Ok(Some((_, map))) = doc.get(ROOT, "meetings") else {
-        return Vec::new();
-    };
-    doc.keys(map)
-        .filter_map(|key| DocumentId::parse(&key).ok())
-        .collect()
-}
 
 fn group_id() -> DocumentId {
     DocumentId::from_bytes([7; 16])
@@ -75,7 +66,11 @@ impl Net {
     fn with_server(count: usize, server: bool) -> Self {
         let mut net = Self::default();
         for n in 0..count {
-            let engine = SyncEngine::new(format!("peer-{n}"), Some(format!("store-{n}")), meetings);
+            let engine = SyncEngine::new(
+                format!("peer-{n}"),
+                Some(format!("store-{n}")),
+                linked_documents,
+            );
             let engine = if server && n == count - 1 {
                 engine.keeping_everything()
             } else {
@@ -421,7 +416,7 @@ fn a_sync_for_a_document_never_given_is_refused_and_not_kept() {
 
 #[test]
 fn an_unknown_message_type_on_a_shared_channel_is_ignored() {
-    let mut engine = SyncEngine::new("me".into(), None, meetings);
+    let mut engine = SyncEngine::new("me".into(), None, linked_documents);
     engine.connect(1, Link::Bus, Share::Everything);
     engine.take_effects();
     // {"type": "gossip", "senderId": "x"}

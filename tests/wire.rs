@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use common_ground::core::repo::hex;
 use common_ground::core::repo::message::Message;
 use serde_json::Value;
 
@@ -19,14 +20,6 @@ fn fixtures() -> Vec<(Value, Vec<u8>)> {
             (entry, bytes)
         })
         .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }
 
 fn text<'a>(entry: &'a Value, field: &str) -> Option<&'a str> {

@@ -58,6 +58,18 @@ impl Route {
         }
     }
 
+    /// The group a page belongs to, if any.
+    pub const fn group(&self) -> Option<DocumentId> {
+        match self {
+            Self::Group(id)
+            | Self::Site(id, _)
+            | Self::Plot(id, _)
+            | Self::Share(id)
+            | Self::Meeting(id, _) => Some(*id),
+            Self::Home | Self::Join { .. } | Self::NotFound => None,
+        }
+    }
+
     /// The fragment for this page, `#/...`.
     pub fn href(&self) -> String {
         match self {

@@ -7,7 +7,6 @@ use crate::core::i18n::Key;
 use crate::core::model::PlotStatus;
 use crate::core::repo::DocumentId;
 use crate::core::repo::sync::{Link, Trouble};
-use crate::core::route::Route;
 use crate::web::transport::ServerState;
 
 /// Where the member's data stands: saved on this phone, saving, or not saved;
@@ -30,20 +29,8 @@ pub fn StatusBar() -> impl IntoView {
             <Show when=move || !app.online.get()>
                 <span class="status offline" data-testid="offline">{move || app.t(Key::Offline)}</span>
             </Show>
-            {move || route_group(&app.route.get()).map(|id| view! { <SyncLine id=id /> })}
+            {move || app.route.get().group().map(|id| view! { <SyncLine id=id /> })}
         </div>
-    }
-}
-
-/// The group a page belongs to, if any.
-fn route_group(route: &Route) -> Option<DocumentId> {
-    match route {
-        Route::Group(id)
-        | Route::Site(id, _)
-        | Route::Plot(id, _)
-        | Route::Share(id)
-        | Route::Meeting(id, _) => Some(*id),
-        Route::Home | Route::Join { .. } | Route::NotFound => None,
     }
 }
 

@@ -136,20 +136,11 @@ impl AppState {
         });
         // Whenever the page shows a group, make sure that group is open.
         Effect::new(move || {
-            let wanted = match app.route.get() {
-                Route::Group(id)
-                | Route::Site(id, _)
-                | Route::Plot(id, _)
-                | Route::Share(id)
-                | Route::Meeting(id, _) => Some(id),
-                Route::Join { group, server } => {
-                    if app.ready.get() {
-                        app.join(group, server);
-                    }
-                    None
-                }
-                Route::Home | Route::NotFound => None,
-            };
+            let route = app.route.get();
+            if let (Route::Join { group, server }, true) = (&route, app.ready.get()) {
+                app.join(*group, server.clone());
+            }
+            let wanted = route.group();
             if let (Some(id), true) = (wanted, app.ready.get()) {
                 app.open_group(id);
             }
@@ -162,12 +153,15 @@ impl AppState {
                     app.repo.set_value(Some(repo.clone()));
                     app.sync_servers();
                     platform::request_persistent_storage();
-                    // Every group on this phone syncs, not only the one on screen.
-                    for known in app.groups.get_untracked() {
-                        if let Ok(id) = DocumentId::parse(&known.id) {
-                            let _ = repo.open_group(id).await;
+                    // Every group on this phone syncs, not only the one on
+                    // screen; loaded after the page shows, not before.
+                    leptos::task::spawn_local(async move {
+                        for known in app.groups.get_untracked() {
+                            if let Ok(id) = DocumentId::parse(&known.id) {
+                                let _ = repo.open_group(id).await;
+                            }
                         }
-                    }
+                    });
                 }
                 Err(error) => app.storage_error.set(Some(app.storage_message(&error.0))),
             }

@@ -31,11 +31,7 @@ pub fn new_id() -> String {
 /// A random version 4 UUID in its usual text form.
 pub fn new_uuid() -> String {
     let bytes = *crate::core::repo::DocumentId::new_random(random_bytes::<16>()).as_bytes();
-    let hex = bytes.iter().fold(String::new(), |mut out, b| {
-        use std::fmt::Write;
-        let _ = write!(out, "{b:02x}");
-        out
-    });
+    let hex = crate::core::repo::hex(&bytes);
     format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],

@@ -118,10 +118,6 @@ impl Repo {
         }
     }
 
-    pub fn actor(&self) -> ActorId {
-        self.0.actor.clone()
-    }
-
     /// Creates a new group document in memory; call [`Repo::flush`] to store it.
     ///
     /// # Errors
@@ -226,6 +222,13 @@ impl Repo {
     ) -> Result<(DocumentId, Group), Refusal> {
         let doc = command::new_meeting(self.0.actor.clone(), group, title, now)?;
         let id = DocumentId::new_random(platform::random_bytes::<16>());
+        // The meeting goes into the engine first, so that listing it in the
+        // group offers both to whoever holds the group. Its title was checked
+        // above; should the group refuse, the empty meeting is never saved.
+        self.0
+            .engine
+            .borrow_mut()
+            .add_document(StoredDoc::new(id, doc), Vec::new());
         let listed = self.apply(
             group,
             &Command::AddMeeting {
@@ -234,13 +237,6 @@ impl Repo {
             },
             now,
         )?;
-        self.0
-            .engine
-            .borrow_mut()
-            .add_document(StoredDoc::new(id, doc), Vec::new());
-        // Offer it to whoever holds the group, now that both exist.
-        self.0.engine.borrow_mut().local_change(group);
-        self.drive();
         Ok((id, listed))
     }
 

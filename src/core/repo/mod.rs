@@ -8,5 +8,5 @@ pub mod sync;
 
 pub use document_id::{DocumentId, DocumentIdError};
 pub use storage::{
-    ChunkInfo, ChunkKey, ChunkKind, LoadReport, SavePlan, StoredDoc, should_compact,
+    ChunkInfo, ChunkKey, ChunkKind, LoadReport, SavePlan, StoredDoc, hex, should_compact,
 };

@@ -88,7 +88,8 @@ impl ChunkKey {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex, as automerge-repo names chunks.
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes.iter().fold(String::with_capacity(64), |mut out, b| {
         let _ = write!(out, "{b:02x}");

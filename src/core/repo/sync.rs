@@ -839,10 +839,9 @@ impl SyncEngine {
     }
 
     fn check_unavailable(&mut self, document: DocumentId) {
-        let Some(doc) = self.docs.get(&document).filter(|doc| doc.wanted) else {
+        if !self.docs.get(&document).is_some_and(|doc| doc.wanted) {
             return;
-        };
-        let _ = doc;
+        }
         let everyone_said_no = self.peers.values().all(|peer| {
             peer.docs
                 .get(&document)
