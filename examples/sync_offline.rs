@@ -29,8 +29,8 @@ fn add_plots(doc: &mut AutoCommit, prefix: &str, label: &str) {
             label: format!("{label}{i}"),
             size: String::new(),
             status: PlotStatus::Available,
-            holder: None,
             created_at: i64::try_from(i).unwrap(),
+            ..Plot::default()
         };
         reconcile_prop(doc, plots, format!("{prefix}{i}").as_str(), &plot).unwrap();
         commit(doc, "add plot");

@@ -8,9 +8,12 @@
 
 use automerge::{ActorId, AutoCommit};
 use common_ground::core::command::{self, Command, MAX_LABEL, MAX_NAME, Refusal};
+use common_ground::core::model::{Category, SCHEMA_VERSION};
 use common_ground::core::model::{Group, PlotStatus};
 
+/// 2026-09-21, in the 2026 season.
 const NOW: i64 = 1_790_000_000_000;
+const SEASON: i64 = 2026;
 
 fn group_with_garden() -> AutoCommit {
     let (mut doc, _) = command::new_group(ActorId::from([1; 16]), "Eastside Growers", NOW).unwrap();
@@ -58,7 +61,7 @@ fn a_new_group_has_its_name_and_nothing_else() {
     assert_eq!(group.name, "Eastside Growers");
     assert_eq!(command::read(&doc).unwrap(), group);
     assert!(group.plots.is_empty() && group.sites.is_empty() && group.members.is_empty());
-    assert_eq!(group.schema, 1);
+    assert_eq!(group.schema, 2);
 }
 
 #[test]
@@ -93,10 +96,12 @@ fn adding_editing_assigning_and_deleting_plots() {
         &mut doc,
         Command::AssignPlot {
             plot: "p1".into(),
-            member: Some("m1".into()),
+            season: SEASON,
+            member: "m1".into(),
+            alongside: false,
         },
     );
-    assert_eq!(group.plots["p1"].holder.as_deref(), Some("m1"));
+    assert_eq!(group.plots["p1"].holders_in(SEASON), ["m1"]);
     assert_eq!(group.plots["p1"].status, PlotStatus::Assigned);
 
     let group = run(
@@ -113,12 +118,12 @@ fn adding_editing_assigning_and_deleting_plots() {
 
     let group = run(
         &mut doc,
-        Command::AssignPlot {
+        Command::ReleasePlot {
             plot: "p1".into(),
-            member: None,
+            season: SEASON,
         },
     );
-    assert_eq!(group.plots["p1"].holder, None);
+    assert!(group.plots["p1"].holders_in(SEASON).is_empty());
     assert_eq!(group.plots["p1"].status, PlotStatus::Available);
 
     let group = run(&mut doc, Command::DeletePlot { plot: "p2".into() });
@@ -209,7 +214,9 @@ fn bad_input_is_refused_and_changes_nothing() {
             &mut doc,
             Command::AssignPlot {
                 plot: "p1".into(),
-                member: Some("ghost".into())
+                season: SEASON,
+                member: "ghost".into(),
+                alongside: false,
             }
         ),
         Refusal::NoSuchMember
@@ -217,9 +224,9 @@ fn bad_input_is_refused_and_changes_nothing() {
     assert_eq!(
         refused(
             &mut doc,
-            Command::AssignPlot {
+            Command::ReleasePlot {
                 plot: "gone".into(),
-                member: None
+                season: SEASON,
             }
         ),
         Refusal::NoSuchPlot
@@ -287,7 +294,7 @@ fn plots_list_in_the_order_people_read_labels() {
 fn a_group_from_a_newer_version_is_not_edited() {
     let mut doc = group_with_garden();
     let mut group = command::read(&doc).unwrap();
-    group.schema = 2;
+    group.schema = SCHEMA_VERSION + 1;
     autosurgeon::reconcile(&mut doc, &group).unwrap();
     doc.commit();
     assert_eq!(
@@ -309,7 +316,9 @@ fn a_kept_copy_of_the_group_stays_equal_to_the_document() {
         },
         Command::AssignPlot {
             plot: "p1".into(),
-            member: Some("m1".into()),
+            season: SEASON,
+            member: "m1".into(),
+            alongside: false,
         },
         Command::RenameSite {
             site: "s1".into(),
@@ -322,7 +331,7 @@ fn a_kept_copy_of_the_group_stays_equal_to_the_document() {
         add_plot("p1", "refused: id taken"),
     ];
     for step in &steps {
-        let _ = command::apply_on(&mut doc, &mut kept, step, NOW);
+        let _ = command::apply_on(&mut doc, &mut kept, step, &NOW.into());
         assert_eq!(kept, command::read(&doc).unwrap(), "after {step:?}");
     }
 }
@@ -380,10 +389,10 @@ fn two_people_typing_notes_at_once_both_keep_their_words() {
     let group = common_ground::core::repo::DocumentId::new_random([3; 16]);
     let mut ana =
         command::new_meeting(ActorId::from([1; 16]), group, "Garden meeting", NOW).unwrap();
-    command::edit_notes(&mut ana, "Agenda:\n", NOW).unwrap();
+    command::edit_notes(&mut ana, "Agenda:\n", &NOW.into()).unwrap();
     let mut ben = ana.fork().with_actor(ActorId::from([2; 16]));
-    command::edit_notes(&mut ana, "Agenda:\nwater rota\n", NOW).unwrap();
-    command::edit_notes(&mut ben, "Agenda:\ncompost bins\n", NOW).unwrap();
+    command::edit_notes(&mut ana, "Agenda:\nwater rota\n", &NOW.into()).unwrap();
+    command::edit_notes(&mut ben, "Agenda:\ncompost bins\n", &NOW.into()).unwrap();
     ana.merge(&mut ben).unwrap();
     let notes = command::read_meeting(&ana)
         .unwrap()
@@ -395,6 +404,44 @@ fn two_people_typing_notes_at_once_both_keep_their_words() {
     assert!(notes.starts_with("Agenda:\n"), "{notes}");
     // Typing the same text again changes nothing.
     let heads = ana.get_heads();
-    assert!(!command::edit_notes(&mut ana, &notes, NOW).unwrap());
+    assert!(!command::edit_notes(&mut ana, &notes, &NOW.into()).unwrap());
     assert_eq!(ana.get_heads(), heads);
+}
+
+#[test]
+fn maps_two_phones_made_at_once_for_an_old_group_keep_both_entries() {
+    use automerge::{ROOT, transaction::Transactable};
+    let mut old = group_with_garden();
+    old.delete(ROOT, "resources").unwrap();
+    old.commit();
+    let mut ana = old.fork().with_actor(ActorId::from([1; 16]));
+    let mut ben = old.fork().with_actor(ActorId::from([2; 16]));
+    let shovel = |id: &str, name: &str| Command::AddResource {
+        id: id.into(),
+        name: name.into(),
+        category: Category::Tool,
+        kept_at: String::new(),
+        notes: String::new(),
+        packets: 0,
+    };
+    run(&mut ana, shovel("r1", "Shovel"));
+    run(&mut ben, shovel("r2", "Wheelbarrow"));
+    ana.merge(&mut ben).unwrap();
+    assert_eq!(
+        command::read(&ana).unwrap().resources.len(),
+        1,
+        "one map hides the other"
+    );
+    assert!(command::heal(&mut ana, NOW));
+    let names: Vec<_> = command::read(&ana)
+        .unwrap()
+        .resources
+        .into_values()
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        !command::heal(&mut ana, NOW),
+        "healing twice changes nothing"
+    );
 }

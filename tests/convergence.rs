@@ -48,6 +48,9 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
+/// The season the tests' clock (a few ms after 1970) falls in.
+const SEASON: i64 = 1970;
+
 fn command(replica: usize, edit: &Edit) -> Command {
     match edit {
         // Plot ids are per replica (as random ids would be); labels collide.
@@ -69,9 +72,17 @@ fn command(replica: usize, edit: &Edit) -> Command {
             size: format!("{size} m"),
             status: PlotStatus::ALL[usize::from(*status)],
         },
-        Edit::Assign { plot, member } => Command::AssignPlot {
-            plot: format!("r{}p{plot}", plot % 3),
-            member: member.map(|m| format!("m{m}")),
+        Edit::Assign { plot, member } => match member {
+            Some(m) => Command::AssignPlot {
+                plot: format!("r{}p{plot}", plot % 3),
+                season: SEASON,
+                member: format!("m{m}"),
+                alongside: *m == 2,
+            },
+            None => Command::ReleasePlot {
+                plot: format!("r{}p{plot}", plot % 3),
+                season: SEASON,
+            },
         },
         Edit::Delete { plot } => Command::DeletePlot {
             plot: format!("r{}p{plot}", plot % 3),
@@ -181,7 +192,7 @@ proptest! {
         let mut origin = base();
         let mut a = origin.fork().with_actor(ActorId::from([1; 16]));
         let mut b = origin.fork().with_actor(ActorId::from([2; 16]));
-        command::apply(&mut a, &Command::AssignPlot { plot: "r0p0".into(), member: Some(format!("m{member}")) }, 1).unwrap();
+        command::apply(&mut a, &Command::AssignPlot { plot: "r0p0".into(), season: SEASON, member: format!("m{member}"), alongside: false }, 1).unwrap();
         // b changes the label and size only: its status stays what a saw.
         let mut b_group = command::read(&b).unwrap();
         b_group.plots.get_mut("r0p0").unwrap().label = format!("N{label}");
@@ -190,7 +201,7 @@ proptest! {
         b.commit();
         a.merge(&mut b).unwrap();
         let plot = command::read(&a).unwrap().plots["r0p0"].clone();
-        prop_assert_eq!(plot.holder, Some(format!("m{member}")));
+        prop_assert_eq!(plot.holders_in(SEASON), vec![format!("m{member}")]);
         prop_assert_eq!(plot.label, format!("N{label}"));
         prop_assert_eq!(plot.size, "9 m");
     }

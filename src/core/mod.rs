@@ -4,6 +4,8 @@
 //! a random number generator. Time, actor ids and new ids come in as values.
 
 pub mod command;
+pub mod date;
+pub mod history;
 pub mod i18n;
 pub mod model;
 pub mod qr;

@@ -160,4 +160,86 @@ pub const TEXTS: &[(Key, &str)] = &[
     (AlsoHere, "Also here now: {names}"),
     (YourName, "Your name, shown to others in meeting notes"),
     (Someone, "Someone"),
+    (ErrTextTooLong, "Please keep this to {max} characters."),
+    (ErrNoSuchEntry, "That is no longer on the list."),
+    (ErrNoSuchShift, "That shift is no longer here."),
+    (ErrNoSuchResource, "That item is no longer in the library."),
+    (ErrNoSuchLoan, "That loan is no longer here."),
+    (ErrNoSuchPost, "That post is no longer here."),
+    (ErrNoSuchItem, "That item is no longer here."),
+    (ErrDateInvalid, "Please choose a date."),
+    (ErrTimeInvalid, "Please enter a time like 09:30."),
+    (
+        ErrDateInPast,
+        "That date has already passed. Please choose today or later.",
+    ),
+    (
+        ErrDateInFuture,
+        "That date has not come yet. Please choose today or earlier.",
+    ),
+    (
+        ErrDueBeforeOut,
+        "The due date can't be before the day it goes out.",
+    ),
+    (
+        ErrNumberInvalid,
+        "Please enter a number that is zero or more.",
+    ),
+    (
+        ErrGridTooLarge,
+        "A map can be at most {max} rows by {max} columns.",
+    ),
+    (
+        ErrPlotOffMap,
+        "Plot {label} would fall outside the map. Move it first.",
+    ),
+    (ErrCellTaken, "That square is already part of plot {label}."),
+    (
+        ErrPlotTaken,
+        "This plot is already held by {by} this season.",
+    ),
+    (ErrNotHeld, "Nobody holds this plot this season."),
+    (ErrWrongGarden, "That plot is in another garden."),
+    (
+        ErrNoFirstNotice,
+        "Record the first notice before the final one.",
+    ),
+    (
+        ErrFinalBeforeFirst,
+        "The final notice can't be before the first notice.",
+    ),
+    (ErrShiftFull, "This shift is full."),
+    (ErrAlreadySignedUp, "Already signed up for this shift."),
+    (ErrNotSignedUp, "Not signed up for this shift."),
+    (
+        ErrTooManyMinutes,
+        "That is more than a day. Please check the hours.",
+    ),
+    (ErrCropEmpty, "Please say what was harvested."),
+    (ErrOnLoan, "This is already lent to {to}."),
+    (
+        ErrNotLendable,
+        "This item is missing or retired, so it can't be lent.",
+    ),
+    (ErrHeldFor, "{name} is first in line for this."),
+    (
+        ErrOthersWaiting,
+        "Others are waiting for this, so it can't be renewed.",
+    ),
+    (ErrAlreadyReturned, "This has already been returned."),
+    (
+        ErrNotOnLoan,
+        "This is not lent out: it can be borrowed now.",
+    ),
+    (ErrAlreadyHolding, "Already has it or is already in line."),
+    (ErrNotSeeds, "Only seeds are counted in packets."),
+    (ErrNotEnoughSeeds, "Only {left} packets are left."),
+    (
+        ErrMemberHoldsPlot,
+        "They still hold plot {label}. Release it or give it to someone else first.",
+    ),
+    (
+        ErrMemberHasLoan,
+        "They still have {name} on loan. Mark it returned first.",
+    ),
 ];

@@ -184,33 +184,107 @@ keys! {
     AlsoHere,
     YourName,
     Someone,
+    ErrTextTooLong,
+    ErrNoSuchEntry,
+    ErrNoSuchShift,
+    ErrNoSuchResource,
+    ErrNoSuchLoan,
+    ErrNoSuchPost,
+    ErrNoSuchItem,
+    ErrDateInvalid,
+    ErrTimeInvalid,
+    ErrDateInPast,
+    ErrDateInFuture,
+    ErrDueBeforeOut,
+    ErrNumberInvalid,
+    ErrGridTooLarge,
+    ErrPlotOffMap,
+    ErrCellTaken,
+    ErrPlotTaken,
+    ErrNotHeld,
+    ErrWrongGarden,
+    ErrNoFirstNotice,
+    ErrFinalBeforeFirst,
+    ErrShiftFull,
+    ErrAlreadySignedUp,
+    ErrNotSignedUp,
+    ErrTooManyMinutes,
+    ErrCropEmpty,
+    ErrOnLoan,
+    ErrNotLendable,
+    ErrHeldFor,
+    ErrOthersWaiting,
+    ErrAlreadyReturned,
+    ErrNotOnLoan,
+    ErrAlreadyHolding,
+    ErrNotSeeds,
+    ErrNotEnoughSeeds,
+    ErrMemberHoldsPlot,
+    ErrMemberHasLoan,
 }
 
 /// The message for a refused command, in the member's language.
 pub fn refusal(lang: Lang, why: &Refusal) -> String {
-    match why {
-        Refusal::NameEmpty => lang.text(Key::ErrNameEmpty).to_owned(),
-        Refusal::NameTooLong { max } => {
-            fill(lang.text(Key::ErrNameTooLong), &[("max", &max.to_string())])
+    let max = |key, max: &usize| fill(lang.text(key), &[("max", &max.to_string())]);
+    let with = |key, name: &str, value: &str| fill(lang.text(key), &[(name, value)]);
+    let key = match why {
+        Refusal::NameTooLong { max: n } => return max(Key::ErrNameTooLong, n),
+        Refusal::LabelTooLong { max: n } => return max(Key::ErrLabelTooLong, n),
+        Refusal::SizeTooLong { max: n } => return max(Key::ErrSizeTooLong, n),
+        Refusal::TextTooLong { max: n } => return max(Key::ErrTextTooLong, n),
+        Refusal::GridTooLarge { max: n } => {
+            return fill(lang.text(Key::ErrGridTooLarge), &[("max", &n.to_string())]);
         }
-        Refusal::LabelEmpty => lang.text(Key::ErrLabelEmpty).to_owned(),
-        Refusal::LabelTooLong { max } => fill(
-            lang.text(Key::ErrLabelTooLong),
-            &[("max", &max.to_string())],
-        ),
-        Refusal::SizeTooLong { max } => {
-            fill(lang.text(Key::ErrSizeTooLong), &[("max", &max.to_string())])
+        Refusal::DuplicateLabel { label } => return with(Key::ErrDuplicateLabel, "label", label),
+        Refusal::PlotOffMap { label } => return with(Key::ErrPlotOffMap, "label", label),
+        Refusal::CellTaken { label } => return with(Key::ErrCellTaken, "label", label),
+        Refusal::MemberHoldsPlot { label } => {
+            return with(Key::ErrMemberHoldsPlot, "label", label);
         }
-        Refusal::DuplicateLabel { label } => {
-            fill(lang.text(Key::ErrDuplicateLabel), &[("label", label)])
+        Refusal::PlotTaken { by } => return with(Key::ErrPlotTaken, "by", by),
+        Refusal::OnLoan { to } => return with(Key::ErrOnLoan, "to", to),
+        Refusal::HeldFor { name } => return with(Key::ErrHeldFor, "name", name),
+        Refusal::MemberHasLoan { name } => return with(Key::ErrMemberHasLoan, "name", name),
+        Refusal::NotEnoughSeeds { left } => {
+            return with(Key::ErrNotEnoughSeeds, "left", &left.to_string());
         }
-        Refusal::NoSuchSite => lang.text(Key::ErrNoSuchSite).to_owned(),
-        Refusal::NoSuchPlot => lang.text(Key::ErrNoSuchPlot).to_owned(),
-        Refusal::NoSuchMember => lang.text(Key::ErrNoSuchMember).to_owned(),
-        Refusal::IdTaken => lang.text(Key::ErrIdTaken).to_owned(),
-        Refusal::Unreadable => lang.text(Key::ErrUnreadable).to_owned(),
-        Refusal::NewerSchema => lang.text(Key::ErrNewerSchema).to_owned(),
-    }
+        Refusal::NameEmpty => Key::ErrNameEmpty,
+        Refusal::LabelEmpty => Key::ErrLabelEmpty,
+        Refusal::NoSuchSite => Key::ErrNoSuchSite,
+        Refusal::NoSuchPlot => Key::ErrNoSuchPlot,
+        Refusal::NoSuchMember => Key::ErrNoSuchMember,
+        Refusal::NoSuchEntry => Key::ErrNoSuchEntry,
+        Refusal::NoSuchShift => Key::ErrNoSuchShift,
+        Refusal::NoSuchResource => Key::ErrNoSuchResource,
+        Refusal::NoSuchLoan => Key::ErrNoSuchLoan,
+        Refusal::NoSuchPost => Key::ErrNoSuchPost,
+        Refusal::NoSuchItem => Key::ErrNoSuchItem,
+        Refusal::IdTaken => Key::ErrIdTaken,
+        Refusal::DateInvalid => Key::ErrDateInvalid,
+        Refusal::TimeInvalid => Key::ErrTimeInvalid,
+        Refusal::DateInPast => Key::ErrDateInPast,
+        Refusal::DateInFuture => Key::ErrDateInFuture,
+        Refusal::DueBeforeOut => Key::ErrDueBeforeOut,
+        Refusal::NumberInvalid => Key::ErrNumberInvalid,
+        Refusal::NotHeld => Key::ErrNotHeld,
+        Refusal::WrongGarden => Key::ErrWrongGarden,
+        Refusal::NoFirstNotice => Key::ErrNoFirstNotice,
+        Refusal::FinalBeforeFirst => Key::ErrFinalBeforeFirst,
+        Refusal::ShiftFull => Key::ErrShiftFull,
+        Refusal::AlreadySignedUp => Key::ErrAlreadySignedUp,
+        Refusal::NotSignedUp => Key::ErrNotSignedUp,
+        Refusal::TooManyMinutes => Key::ErrTooManyMinutes,
+        Refusal::CropEmpty => Key::ErrCropEmpty,
+        Refusal::NotLendable => Key::ErrNotLendable,
+        Refusal::OthersWaiting => Key::ErrOthersWaiting,
+        Refusal::AlreadyReturned => Key::ErrAlreadyReturned,
+        Refusal::NotOnLoan => Key::ErrNotOnLoan,
+        Refusal::AlreadyHolding => Key::ErrAlreadyHolding,
+        Refusal::NotSeeds => Key::ErrNotSeeds,
+        Refusal::Unreadable => Key::ErrUnreadable,
+        Refusal::NewerSchema => Key::ErrNewerSchema,
+    };
+    lang.text(key).to_owned()
 }
 
 /// "1 plot" / "5 plots".

@@ -2,14 +2,17 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
 
+use super::{AidPost, Hold, Loan, LogEntry, Resource, SeedMove, Shift, WaitlistEntry};
+
 /// The version of the group document's shape; see docs/schema.md.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// One community group: the root of its group document.
 ///
 /// Everything is kept in maps keyed by id, never in lists by position, so
 /// that two members adding or editing different things at once both win.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+/// Maps added in version 2 read as empty when a version 1 group lacks them.
+#[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile)]
 pub struct Group {
     #[autosurgeon(hydrate = "super::lenient::uint")]
     pub schema: u64,
@@ -22,9 +25,31 @@ pub struct Group {
     pub sites: BTreeMap<String, Site>,
     pub plots: BTreeMap<String, Plot>,
     /// The group's meetings, keyed by the id of each meeting's own document.
-    /// Groups made before meetings existed lack the map: read as empty.
     #[autosurgeon(missing = "BTreeMap::new")]
     pub meetings: BTreeMap<String, MeetingEntry>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub waitlist: BTreeMap<String, WaitlistEntry>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub shifts: BTreeMap<String, Shift>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub log: BTreeMap<String, LogEntry>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub resources: BTreeMap<String, Resource>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub loans: BTreeMap<String, Loan>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub holds: BTreeMap<String, Hold>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub seed_moves: BTreeMap<String, SeedMove>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub aid: BTreeMap<String, AidPost>,
+    /// Days a done aid post stays listed; 0 keeps them.
+    #[autosurgeon(missing = "default_aid_expiry", hydrate = "super::lenient::uint")]
+    pub aid_expiry_days: u64,
+}
+
+const fn default_aid_expiry() -> u64 {
+    30
 }
 
 /// A meeting as the group's index lists it; the meeting itself (notes and
@@ -35,6 +60,9 @@ pub struct MeetingEntry {
     pub title: String,
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
+    /// The day it is held, `YYYY-MM-DD`; empty until set.
+    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    pub date: String,
 }
 
 /// A person in the group.
@@ -44,6 +72,18 @@ pub struct Member {
     pub name: String,
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
+    /// The languages they speak, as they put it: "Spanish, English".
+    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    pub languages: String,
+    /// A phone number or other way to reach them; optional.
+    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    pub contact: String,
+    /// Coordinators lay out gardens and follow up on plots.
+    #[autosurgeon(missing = "bool::default")]
+    pub coordinator: bool,
+    /// Point people are who neighbors call for mutual aid.
+    #[autosurgeon(missing = "bool::default")]
+    pub point_person: bool,
 }
 
 /// A garden (or any place the group looks after).
@@ -53,6 +93,11 @@ pub struct Site {
     pub name: String,
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
+    /// The plot map's grid; 0 × 0 until a coordinator lays it out.
+    #[autosurgeon(missing = "u64::default", hydrate = "super::lenient::uint")]
+    pub rows: u64,
+    #[autosurgeon(missing = "u64::default", hydrate = "super::lenient::uint")]
+    pub cols: u64,
 }
 
 /// One plot in a garden.
@@ -68,39 +113,124 @@ pub struct Plot {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub size: String,
     pub status: PlotStatus,
-    /// The id of the member who holds it.
+    /// Version 1's single holder; kept for groups made then and read as the
+    /// holder of every season until the plot is assigned by season.
     pub holder: Option<String>,
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
+    /// Who holds it each season ("2026" → member ids).
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub holders: BTreeMap<String, Vec<String>>,
+    /// The map cells it covers, "row,col" pairs separated by spaces.
+    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    pub cells: String,
+    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    pub notes: String,
+    /// Needs-attention follow-up: what is wrong and the notices given.
+    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    pub attention: String,
+    #[autosurgeon(missing = "Option::default")]
+    pub first_notice: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub final_notice: Option<String>,
 }
 
-/// Where a plot stands.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Hydrate, Reconcile)]
-pub enum PlotStatus {
-    #[default]
-    Available,
-    Assigned,
-    NeedsAttention,
+named_enum! {
+    /// Where a plot stands.
+    PlotStatus {
+        Available => "available",
+        Assigned => "assigned",
+        NeedsAttention => "needs-attention",
+        Fallow => "fallow",
+    }
 }
 
-impl PlotStatus {
-    pub const ALL: [Self; 3] = [Self::Available, Self::Assigned, Self::NeedsAttention];
-
-    /// A stable name for forms and URLs.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Available => "available",
-            Self::Assigned => "assigned",
-            Self::NeedsAttention => "needs-attention",
+impl Plot {
+    /// Who holds the plot in a season: the season's holders, or version 1's
+    /// single holder while the plot has never been assigned by season.
+    pub fn holders_in(&self, season: i64) -> Vec<String> {
+        if self.holders.is_empty() {
+            return self.holder.iter().cloned().collect();
         }
+        self.holders
+            .get(&season.to_string())
+            .cloned()
+            .unwrap_or_default()
     }
 
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == text)
+    /// The map cells it covers, as (row, column) from 0.
+    pub fn cells(&self) -> Vec<(u64, u64)> {
+        parse_cells(&self.cells)
     }
+}
+
+/// Reads "row,col row,col"; anything unreadable is skipped.
+pub fn parse_cells(text: &str) -> Vec<(u64, u64)> {
+    text.split_whitespace()
+        .filter_map(|pair| {
+            let (row, col) = pair.split_once(',')?;
+            Some((row.parse().ok()?, col.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Writes cells as the document keeps them, in reading order.
+pub fn format_cells(cells: &[(u64, u64)]) -> String {
+    let mut cells = cells.to_vec();
+    cells.sort_unstable();
+    cells.dedup();
+    cells
+        .iter()
+        .map(|(row, col)| format!("{row},{col}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl Group {
+    /// The plot map of a garden: for each cell, the plot covering it. A cell
+    /// two plots claim (two phones laid them out at once) shows the first.
+    pub fn map_of(&self, site: &str) -> Vec<Vec<Option<String>>> {
+        let Some(garden) = self.sites.get(site) else {
+            return Vec::new();
+        };
+        let (rows, cols) = (garden.rows.min(MAX_GRID), garden.cols.min(MAX_GRID));
+        let mut grid = vec![vec![None; usize_of(cols)]; usize_of(rows)];
+        for (id, plot) in self.plots_in(site) {
+            for (row, col) in plot.cells() {
+                if row < rows && col < cols {
+                    let cell = &mut grid[usize_of(row)][usize_of(col)];
+                    if cell.is_none() {
+                        *cell = Some(id.clone());
+                    }
+                }
+            }
+        }
+        grid
+    }
+
+    /// The plots a member holds in a season, over every garden.
+    pub fn plots_held_by(&self, member: &str, season: i64) -> Vec<(&String, &Plot)> {
+        let mut plots: Vec<_> = self
+            .plots
+            .iter()
+            .filter(|(_, p)| p.holders_in(season).iter().any(|h| h == member))
+            .collect();
+        plots.sort_by(|(_, a), (_, b)| natural_cmp(&a.label, &b.label));
+        plots
+    }
+
+    /// A member's name, or `None` if they are no longer in the group.
+    pub fn member_name(&self, member: &str) -> Option<&str> {
+        self.members.get(member).map(|m| m.name.as_str())
+    }
+
+    /// (id, name) of every member, by name: for pickers.
+    pub fn member_names(&self) -> Vec<(String, String)> {
+        self.members_by_name()
+            .into_iter()
+            .map(|(id, m)| (id.clone(), m.name.clone()))
+            .collect()
+    }
     /// The plots of one site, ordered by label as a person reads them
     /// ("A2" before "A10").
     pub fn plots_in(&self, site: &str) -> Vec<(&String, &Plot)> {
@@ -135,6 +265,18 @@ impl Group {
             .sort_by(|(ida, a), (idb, b)| natural_cmp(&a.name, &b.name).then_with(|| ida.cmp(idb)));
         members
     }
+}
+
+/// The largest plot map side: big enough for any community garden, small
+/// enough to tap.
+pub const MAX_GRID: u64 = 30;
+
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "grid sides are at most MAX_GRID"
+)]
+const fn usize_of(n: u64) -> usize {
+    n as usize
 }
 
 /// Compares text the way people expect labels to sort: case-insensitively,
@@ -180,7 +322,7 @@ mod tests {
     #[test]
     fn status_names_round_trip() {
         for status in PlotStatus::ALL {
-            assert_eq!(PlotStatus::parse(status.as_str()), Some(status));
+            assert_eq!(PlotStatus::parse(status.as_str()), Some(*status));
         }
         assert_eq!(PlotStatus::parse("sold"), None);
     }

@@ -2,12 +2,15 @@
 //! `meetings` map, so that notes typed by several people at once merge
 //! character by character and stay out of the group document.
 
+use std::collections::BTreeMap;
+
 use autosurgeon::{Hydrate, Reconcile, Text};
 
 /// The version of the meeting document's shape; see docs/schema.md.
-pub const MEETING_SCHEMA_VERSION: u64 = 1;
+pub const MEETING_SCHEMA_VERSION: u64 = 2;
 
-/// The root of a meeting document.
+/// The root of a meeting document. Maps added in version 2 read as empty
+/// when a version 1 meeting lacks them.
 #[derive(Clone, Debug, Default, Hydrate, Reconcile)]
 pub struct Meeting {
     #[autosurgeon(hydrate = "super::lenient::uint")]
@@ -21,4 +24,119 @@ pub struct Meeting {
     pub created_at: i64,
     /// Collaborative text: concurrent typing keeps everyone's words.
     pub notes: Text,
+    /// `YYYY-MM-DD`, `HH:MM` and where; empty until set.
+    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    pub date: String,
+    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    pub time: String,
+    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    pub place: String,
+    /// Member ids in the meeting's roles.
+    #[autosurgeon(missing = "Option::default")]
+    pub facilitator: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub note_taker: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub timekeeper: Option<String>,
+    /// Member id → when they were marked present (ms).
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub attendees: BTreeMap<String, i64>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub agenda: BTreeMap<String, AgendaItem>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub decisions: BTreeMap<String, Decision>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub actions: BTreeMap<String, ActionItem>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct AgendaItem {
+    #[autosurgeon(hydrate = "super::lenient::text")]
+    pub title: String,
+    #[autosurgeon(hydrate = "super::lenient::int")]
+    pub created_at: i64,
+    pub done: bool,
+}
+
+/// A decision, in the exact words agreed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct Decision {
+    #[autosurgeon(hydrate = "super::lenient::text")]
+    pub text: String,
+    #[autosurgeon(hydrate = "super::lenient::int")]
+    pub created_at: i64,
+    /// The proposal's show of hands, when one was taken.
+    pub tally: Option<Tally>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct Tally {
+    #[autosurgeon(hydrate = "super::lenient::uint")]
+    pub agree: u64,
+    #[autosurgeon(hydrate = "super::lenient::uint")]
+    pub abstain: u64,
+    #[autosurgeon(hydrate = "super::lenient::uint")]
+    pub disagree: u64,
+    #[autosurgeon(hydrate = "super::lenient::uint")]
+    pub block: u64,
+}
+
+/// Something someone said they would do.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+pub struct ActionItem {
+    #[autosurgeon(hydrate = "super::lenient::text")]
+    pub text: String,
+    pub owner: Option<String>,
+    /// `YYYY-MM-DD`, or empty.
+    #[autosurgeon(hydrate = "super::lenient::text")]
+    pub due: String,
+    pub status: ActionStatus,
+    #[autosurgeon(hydrate = "super::lenient::int")]
+    pub created_at: i64,
+    /// Carried over from "<meeting id>/<item id>".
+    pub carried_from: Option<String>,
+}
+
+named_enum! {
+    ActionStatus {
+        Open => "open",
+        Done => "done",
+        /// Moved on to a later meeting, which holds it now.
+        CarriedOver => "carried-over",
+    }
+}
+
+impl Meeting {
+    pub fn agenda_in_order(&self) -> Vec<(&String, &AgendaItem)> {
+        let mut items: Vec<_> = self.agenda.iter().collect();
+        items.sort_by(|(ida, a), (idb, b)| (a.created_at, ida).cmp(&(b.created_at, idb)));
+        items
+    }
+
+    pub fn decisions_in_order(&self) -> Vec<(&String, &Decision)> {
+        let mut items: Vec<_> = self.decisions.iter().collect();
+        items.sort_by(|(ida, a), (idb, b)| (a.created_at, ida).cmp(&(b.created_at, idb)));
+        items
+    }
+
+    pub fn actions_in_order(&self) -> Vec<(&String, &ActionItem)> {
+        let mut items: Vec<_> = self.actions.iter().collect();
+        items.sort_by(|(ida, a), (idb, b)| {
+            (a.created_at, &a.text, ida).cmp(&(b.created_at, &b.text, idb))
+        });
+        items
+    }
+
+    /// Open action items, the ones a later meeting hears about.
+    pub fn open_actions(&self) -> Vec<(&String, &ActionItem)> {
+        self.actions_in_order()
+            .into_iter()
+            .filter(|(_, a)| a.status == ActionStatus::Open)
+            .collect()
+    }
+
+    /// The day it is (or was) held: its date, or the day it was made.
+    pub fn sort_key(&self) -> (String, i64) {
+        (self.date.clone(), self.created_at)
+    }
 }

@@ -1,0 +1,385 @@
+//! What a member can do to a meeting document: its details and roles, who
+//! came, the agenda, decisions, action items and the notes.
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, Value};
+use autosurgeon::{hydrate, reconcile, reconcile_prop};
+
+use super::{At, MAX_NOTE, MAX_SHORT, Refusal, date, line, member, name, note, root_map, time};
+use crate::core::history::Stamp;
+use crate::core::model::{
+    ActionItem, ActionStatus, AgendaItem, Decision, Group, MEETING_SCHEMA_VERSION, Meeting, Tally,
+};
+use crate::core::repo::DocumentId;
+
+/// The roles a meeting gives out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    Facilitator,
+    NoteTaker,
+    Timekeeper,
+}
+
+impl Role {
+    pub const ALL: [Self; 3] = [Self::Facilitator, Self::NoteTaker, Self::Timekeeper];
+
+    const fn key(self) -> &'static str {
+        match self {
+            Self::Facilitator => "facilitator",
+            Self::NoteTaker => "note_taker",
+            Self::Timekeeper => "timekeeper",
+        }
+    }
+
+    pub fn of(self, meeting: &Meeting) -> Option<&String> {
+        match self {
+            Self::Facilitator => meeting.facilitator.as_ref(),
+            Self::NoteTaker => meeting.note_taker.as_ref(),
+            Self::Timekeeper => meeting.timekeeper.as_ref(),
+        }
+    }
+}
+
+/// A member's edit of a meeting document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MeetingCommand {
+    SetDetails {
+        title: String,
+        date: String,
+        time: String,
+        place: String,
+    },
+    SetRole {
+        role: Role,
+        member: Option<String>,
+    },
+    SetPresent {
+        member: String,
+        present: bool,
+    },
+    AddAgenda {
+        id: String,
+        title: String,
+    },
+    CheckAgenda {
+        item: String,
+        done: bool,
+    },
+    /// A decision in the exact words agreed, with the show of hands if any.
+    AddDecision {
+        id: String,
+        text: String,
+        tally: Option<Tally>,
+    },
+    /// `carried_from` ("<meeting>/<item>") when it comes from an earlier
+    /// meeting; its due date may then already have passed.
+    AddAction {
+        id: String,
+        text: String,
+        owner: Option<String>,
+        due: String,
+        carried_from: Option<String>,
+    },
+    SetActionStatus {
+        item: String,
+        status: ActionStatus,
+    },
+}
+
+/// Creates a meeting document for a group, with every container it will
+/// hold and its notes empty.
+///
+/// # Errors
+/// When the title is empty or too long.
+pub fn new_meeting(
+    actor: automerge::ActorId,
+    group: DocumentId,
+    title: &str,
+    now: i64,
+) -> Result<AutoCommit, Refusal> {
+    let meeting = Meeting {
+        schema: MEETING_SCHEMA_VERSION,
+        group: group.to_string(),
+        title: name(title)?,
+        created_at: now,
+        ..Meeting::default()
+    };
+    let mut doc = AutoCommit::new().with_actor(actor);
+    reconcile(&mut doc, &meeting).map_err(|_| Refusal::Unreadable)?;
+    doc.commit_with(
+        CommitOptions::default()
+            .with_time(now / 1000)
+            .with_message("create meeting"),
+    );
+    Ok(doc)
+}
+
+/// Reads a meeting out of its document.
+///
+/// # Errors
+/// [`Refusal::Unreadable`] when the document is not a meeting.
+pub fn read_meeting(doc: &AutoCommit) -> Result<Meeting, Refusal> {
+    hydrate(doc).map_err(|_| Refusal::Unreadable)
+}
+
+/// What a meeting command changed: root fields, or one entry of a map.
+enum Changed {
+    Details,
+    Role(Role),
+    Entry(&'static str, String),
+}
+
+/// Applies a command to a meeting of `group` and returns the meeting now.
+///
+/// # Errors
+/// The refusal; the document is then unchanged.
+pub fn apply_meeting(
+    doc: &mut AutoCommit,
+    group: &Group,
+    command: &MeetingCommand,
+    at: &At,
+) -> Result<Meeting, Refusal> {
+    let mut meeting = read_meeting(doc)?;
+    if meeting.schema > MEETING_SCHEMA_VERSION {
+        return Err(Refusal::NewerSchema);
+    }
+    let changed = edit_meeting(&mut meeting, group, command, at)?;
+    let written = match &changed {
+        Changed::Details => [
+            ("title", meeting.title.clone()),
+            ("date", meeting.date.clone()),
+            ("time", meeting.time.clone()),
+            ("place", meeting.place.clone()),
+        ]
+        .iter()
+        .try_for_each(|(key, value)| reconcile_prop(&mut *doc, ROOT, *key, value)),
+        Changed::Role(role) => reconcile_prop(&mut *doc, ROOT, role.key(), role.of(&meeting)),
+        Changed::Entry(field, id) => {
+            let map = root_map(doc, field)?;
+            let key = id.as_str();
+            match *field {
+                "attendees" => match meeting.attendees.get(key) {
+                    Some(when) => reconcile_prop(&mut *doc, map, key, when),
+                    None => doc.delete(&map, key).map_err(Into::into),
+                },
+                "agenda" => reconcile_prop(&mut *doc, map, key, &meeting.agenda[key]),
+                "decisions" => reconcile_prop(&mut *doc, map, key, &meeting.decisions[key]),
+                _ => reconcile_prop(&mut *doc, map, key, &meeting.actions[key]),
+            }
+        }
+    };
+    if written.is_err() {
+        doc.rollback();
+        return Err(Refusal::Unreadable);
+    }
+    let stamp = Stamp {
+        action: meeting_action(command).to_owned(),
+        items: match changed {
+            Changed::Entry(_, id) => vec![id],
+            _ => Vec::new(),
+        },
+        by: at.by.clone(),
+    };
+    doc.commit_with(
+        CommitOptions::default()
+            .with_time(at.now / 1000)
+            .with_message(stamp.encode()),
+    );
+    Ok(meeting)
+}
+
+fn meeting_action(command: &MeetingCommand) -> &'static str {
+    match command {
+        MeetingCommand::SetDetails { .. } => "edit meeting",
+        MeetingCommand::SetRole { .. } => "set role",
+        MeetingCommand::SetPresent { .. } => "attendance",
+        MeetingCommand::AddAgenda { .. } => "add agenda item",
+        MeetingCommand::CheckAgenda { .. } => "check agenda item",
+        MeetingCommand::AddDecision { .. } => "add decision",
+        MeetingCommand::AddAction { .. } => "add action item",
+        MeetingCommand::SetActionStatus { .. } => "action item status",
+    }
+}
+
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per command reads best together"
+)]
+fn edit_meeting(
+    meeting: &mut Meeting,
+    group: &Group,
+    command: &MeetingCommand,
+    at: &At,
+) -> Result<Changed, Refusal> {
+    let new_entry = |taken: bool| if taken { Err(Refusal::IdTaken) } else { Ok(()) };
+    Ok(match command {
+        MeetingCommand::SetDetails {
+            title,
+            date: day,
+            time: hour,
+            place,
+        } => {
+            let title = name(title)?;
+            let day = if day.trim().is_empty() {
+                String::new()
+            } else {
+                date(day)?.to_string()
+            };
+            let hour = time(hour)?;
+            let place = line(place, MAX_SHORT)?;
+            meeting.title = title;
+            meeting.date = day;
+            meeting.time = hour;
+            meeting.place = place;
+            Changed::Details
+        }
+        MeetingCommand::SetRole { role, member: who } => {
+            if let Some(who) = who {
+                member(group, who)?;
+            }
+            let slot = match role {
+                Role::Facilitator => &mut meeting.facilitator,
+                Role::NoteTaker => &mut meeting.note_taker,
+                Role::Timekeeper => &mut meeting.timekeeper,
+            };
+            slot.clone_from(who);
+            Changed::Role(*role)
+        }
+        MeetingCommand::SetPresent {
+            member: who,
+            present,
+        } => {
+            if *present {
+                member(group, who)?;
+                meeting.attendees.entry(who.clone()).or_insert(at.now);
+            } else {
+                meeting.attendees.remove(who);
+            }
+            Changed::Entry("attendees", who.clone())
+        }
+        MeetingCommand::AddAgenda { id, title } => {
+            new_entry(meeting.agenda.contains_key(id))?;
+            let item = AgendaItem {
+                title: line(title, MAX_SHORT)?,
+                created_at: at.now,
+                done: false,
+            };
+            if item.title.is_empty() {
+                return Err(Refusal::NameEmpty);
+            }
+            meeting.agenda.insert(id.clone(), item);
+            Changed::Entry("agenda", id.clone())
+        }
+        MeetingCommand::CheckAgenda { item, done } => {
+            meeting
+                .agenda
+                .get_mut(item)
+                .ok_or(Refusal::NoSuchItem)?
+                .done = *done;
+            Changed::Entry("agenda", item.clone())
+        }
+        MeetingCommand::AddDecision { id, text, tally } => {
+            new_entry(meeting.decisions.contains_key(id))?;
+            // Worded exactly: kept as typed, only trimmed.
+            let text = note(text)?;
+            if text.is_empty() {
+                return Err(Refusal::NameEmpty);
+            }
+            let decision = Decision {
+                text,
+                created_at: at.now,
+                tally: *tally,
+            };
+            meeting.decisions.insert(id.clone(), decision);
+            Changed::Entry("decisions", id.clone())
+        }
+        MeetingCommand::AddAction {
+            id,
+            text,
+            owner,
+            due,
+            carried_from,
+        } => {
+            new_entry(meeting.actions.contains_key(id))?;
+            let text = line(text, MAX_NOTE)?;
+            if text.is_empty() {
+                return Err(Refusal::NameEmpty);
+            }
+            if let Some(owner) = owner {
+                member(group, owner)?;
+            }
+            let due = match (due.trim(), carried_from) {
+                ("", _) => String::new(),
+                (day, Some(_)) => date(day)?.to_string(),
+                (day, None) => super::coming(day, at)?.to_string(),
+            };
+            let item = ActionItem {
+                text,
+                owner: owner.clone(),
+                due,
+                status: ActionStatus::Open,
+                created_at: at.now,
+                carried_from: carried_from.clone(),
+            };
+            meeting.actions.insert(id.clone(), item);
+            Changed::Entry("actions", id.clone())
+        }
+        MeetingCommand::SetActionStatus { item, status } => {
+            meeting
+                .actions
+                .get_mut(item)
+                .ok_or(Refusal::NoSuchItem)?
+                .status = *status;
+            Changed::Entry("actions", item.clone())
+        }
+    })
+}
+
+/// Makes the meeting notes read `typed`, changing only the characters that
+/// differ (the span between the common start and end), so that what others
+/// typed meanwhile elsewhere in the notes is kept. Returns false when the
+/// notes already read so.
+///
+/// # Errors
+/// [`Refusal::Unreadable`] when the document has no notes text.
+pub fn edit_notes(doc: &mut AutoCommit, typed: &str, at: &At) -> Result<bool, Refusal> {
+    let Ok(Some((Value::Object(ObjType::Text), notes))) = doc.get(ROOT, "notes") else {
+        return Err(Refusal::Unreadable);
+    };
+    let before: Vec<char> = doc
+        .text(&notes)
+        .map_err(|_| Refusal::Unreadable)?
+        .chars()
+        .collect();
+    let after: Vec<char> = typed.chars().collect();
+    let start = before
+        .iter()
+        .zip(&after)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let end = before[start..]
+        .iter()
+        .rev()
+        .zip(after[start..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let deleted = before.len() - start - end;
+    let inserted: String = after[start..after.len() - end].iter().collect();
+    if deleted == 0 && inserted.is_empty() {
+        return Ok(false);
+    }
+    let deleted = isize::try_from(deleted).map_err(|_| Refusal::Unreadable)?;
+    doc.splice_text(&notes, start, deleted, &inserted)
+        .map_err(|_| Refusal::Unreadable)?;
+    let stamp = Stamp {
+        action: "edit notes".to_owned(),
+        items: Vec::new(),
+        by: at.by.clone(),
+    };
+    doc.commit_with(
+        CommitOptions::default()
+            .with_time(at.now / 1000)
+            .with_message(stamp.encode()),
+    );
+    Ok(true)
+}
