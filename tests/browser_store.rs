@@ -174,7 +174,7 @@ async fn the_repo_keeps_a_group_across_page_loads() {
             id: "s1".into(),
             name: "Maple St".into(),
         },
-        2,
+        &2.into(),
     )
     .unwrap();
     for n in 0..12 {
@@ -185,7 +185,7 @@ async fn the_repo_keeps_a_group_across_page_loads() {
             size: String::new(),
             status: PlotStatus::Available,
         };
-        repo.apply(id, &add, 3).unwrap();
+        repo.apply(id, &add, &3.into()).unwrap();
         repo.flush(id).await.unwrap();
     }
     // A second page load is a second repo over the same database.

@@ -15,6 +15,21 @@ pub enum Route {
     Share(DocumentId),
     /// A meeting of a group: the group, then the meeting's own document.
     Meeting(DocumentId, DocumentId),
+    Members(DocumentId),
+    Member(DocumentId, String),
+    /// The tool and seed library.
+    Library(DocumentId),
+    Resource(DocumentId, String),
+    /// Mutual aid asks and offers.
+    Aid(DocumentId),
+    /// A meeting's minutes, laid out to print.
+    Minutes(DocumentId, DocumentId),
+    /// A garden's work days and watering shifts.
+    Shifts(DocumentId, String),
+    /// A garden's log: harvests, observations, watering, pests.
+    Log(DocumentId, String),
+    /// The group as CSV files and minutes as text.
+    Export(DocumentId),
     /// An invite link: a group and the sync server that has it. The whole
     /// link lives in the fragment, so it never reaches a web server.
     Join {
@@ -42,6 +57,26 @@ impl Route {
                 group(id).map_or(Self::NotFound, |g| Self::Plot(g, (*plot).to_owned()))
             }
             ["g", id, "share"] => group(id).map_or(Self::NotFound, Self::Share),
+            ["g", id, "members"] => group(id).map_or(Self::NotFound, Self::Members),
+            ["g", id, "member", member] => {
+                group(id).map_or(Self::NotFound, |g| Self::Member(g, (*member).to_owned()))
+            }
+            ["g", id, "library"] => group(id).map_or(Self::NotFound, Self::Library),
+            ["g", id, "library", item] => {
+                group(id).map_or(Self::NotFound, |g| Self::Resource(g, (*item).to_owned()))
+            }
+            ["g", id, "aid"] => group(id).map_or(Self::NotFound, Self::Aid),
+            ["g", id, "export"] => group(id).map_or(Self::NotFound, Self::Export),
+            ["g", id, "site", site, "shifts"] => {
+                group(id).map_or(Self::NotFound, |g| Self::Shifts(g, (*site).to_owned()))
+            }
+            ["g", id, "site", site, "log"] => {
+                group(id).map_or(Self::NotFound, |g| Self::Log(g, (*site).to_owned()))
+            }
+            ["g", id, "meeting", meeting, "minutes"] => match (group(id), group(meeting)) {
+                (Some(g), Some(m)) => Self::Minutes(g, m),
+                _ => Self::NotFound,
+            },
             ["g", id, "meeting", meeting] => match (group(id), group(meeting)) {
                 (Some(g), Some(m)) => Self::Meeting(g, m),
                 _ => Self::NotFound,
@@ -65,7 +100,16 @@ impl Route {
             | Self::Site(id, _)
             | Self::Plot(id, _)
             | Self::Share(id)
-            | Self::Meeting(id, _) => Some(*id),
+            | Self::Meeting(id, _)
+            | Self::Members(id)
+            | Self::Member(id, _)
+            | Self::Library(id)
+            | Self::Resource(id, _)
+            | Self::Aid(id)
+            | Self::Minutes(id, _)
+            | Self::Shifts(id, _)
+            | Self::Log(id, _)
+            | Self::Export(id) => Some(*id),
             Self::Home | Self::Join { .. } | Self::NotFound => None,
         }
     }
@@ -79,6 +123,15 @@ impl Route {
             Self::Plot(id, plot) => format!("#/g/{id}/plot/{plot}"),
             Self::Share(id) => format!("#/g/{id}/share"),
             Self::Meeting(id, meeting) => format!("#/g/{id}/meeting/{meeting}"),
+            Self::Members(id) => format!("#/g/{id}/members"),
+            Self::Member(id, member) => format!("#/g/{id}/member/{member}"),
+            Self::Library(id) => format!("#/g/{id}/library"),
+            Self::Resource(id, item) => format!("#/g/{id}/library/{item}"),
+            Self::Aid(id) => format!("#/g/{id}/aid"),
+            Self::Minutes(id, meeting) => format!("#/g/{id}/meeting/{meeting}/minutes"),
+            Self::Shifts(id, site) => format!("#/g/{id}/site/{site}/shifts"),
+            Self::Log(id, site) => format!("#/g/{id}/site/{site}/log"),
+            Self::Export(id) => format!("#/g/{id}/export"),
             Self::Join {
                 group,
                 server: None,
@@ -136,6 +189,15 @@ mod tests {
             Route::Plot(id, "p9".into()),
             Route::Share(id),
             Route::Meeting(id, DocumentId::from_bytes([4; 16])),
+            Route::Members(id),
+            Route::Member(id, "m1".into()),
+            Route::Library(id),
+            Route::Resource(id, "r1".into()),
+            Route::Aid(id),
+            Route::Minutes(id, DocumentId::from_bytes([4; 16])),
+            Route::Shifts(id, "s1".into()),
+            Route::Log(id, "s1".into()),
+            Route::Export(id),
             Route::Join {
                 group: id,
                 server: None,

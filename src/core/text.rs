@@ -11,6 +11,16 @@ pub fn char_len(text: &str) -> usize {
     text.chars().count()
 }
 
+/// True when every word of a filter appears in one of the texts, ignoring
+/// case: "ana tool" finds Ana's tool loan.
+pub fn matches_filter(filter: &str, texts: &[&str]) -> bool {
+    let texts: Vec<String> = texts.iter().map(|t| t.to_lowercase()).collect();
+    filter
+        .to_lowercase()
+        .split_whitespace()
+        .all(|word| texts.iter().any(|t| t.contains(word)))
+}
+
 /// A sync server address as typed: `ws://` or `wss://`, a host, nothing
 /// that cannot be in a URL. `None` when it is not one.
 pub fn sync_server_address(text: &str) -> Option<String> {
@@ -45,6 +55,14 @@ mod tests {
         ] {
             assert_eq!(sync_server_address(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn filters_match_every_word_anywhere() {
+        assert!(matches_filter("", &["anything"]));
+        assert!(matches_filter("ana SHOV", &["Shovel", "Ana Ruiz"]));
+        assert!(!matches_filter("ana rake", &["Shovel", "Ana Ruiz"]));
+        assert!(matches_filter("菜", &["菜园"]));
     }
 
     #[test]

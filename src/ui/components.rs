@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::state::AppState;
 use crate::core::i18n::Key;
-use crate::core::model::PlotStatus;
+use crate::core::model::{Group, PlotStatus};
 use crate::core::repo::DocumentId;
 use crate::core::repo::sync::{Link, Trouble};
 use crate::web::transport::ServerState;
@@ -224,7 +224,8 @@ pub fn StatusSelect(id: &'static str, value: RwSignal<PlotStatus>) -> impl IntoV
             }
         >
             {PlotStatus::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .map(|status| {
                     view! {
                         <option value=status.as_str() selected=move || value.get() == status>
@@ -243,6 +244,7 @@ pub const fn status_key(status: PlotStatus) -> Key {
         PlotStatus::Available => Key::StatusAvailable,
         PlotStatus::Assigned => Key::StatusAssigned,
         PlotStatus::NeedsAttention => Key::StatusNeedsAttention,
+        PlotStatus::Fallow => Key::StatusFallow,
     }
 }
 
@@ -254,6 +256,7 @@ pub fn StatusBadge(status: PlotStatus) -> impl IntoView {
         PlotStatus::Available => "○",
         PlotStatus::Assigned => "●",
         PlotStatus::NeedsAttention => "!",
+        PlotStatus::Fallow => "~",
     };
     view! {
         <span class=format!("badge {}", status.as_str())>
@@ -261,4 +264,244 @@ pub fn StatusBadge(status: PlotStatus) -> impl IntoView {
             {move || app.t(status_key(status))}
         </span>
     }
+}
+
+/// A labelled choice among a fixed set of values (a status, a category),
+/// each named in the member's language.
+#[component]
+pub fn Choice<T>(
+    id: &'static str,
+    label: Key,
+    value: RwSignal<T>,
+    all: &'static [T],
+    name: fn(T) -> Key,
+    as_str: fn(T) -> &'static str,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let app = expect_context::<AppState>();
+    view! {
+        <label for=id>{move || app.t(label)}</label>
+        <select
+            id=id
+            on:change=move |ev| {
+                let chosen = event_target_value(&ev);
+                if let Some(found) = all.iter().find(|v| as_str(**v) == chosen) {
+                    value.set(*found);
+                }
+            }
+        >
+            {all
+                .iter()
+                .copied()
+                .map(|option| {
+                    view! {
+                        <option value=as_str(option) selected=move || value.get() == option>
+                            {move || app.t(name(option))}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
+/// A labelled choice of a member, or nobody when `none` names that choice.
+#[component]
+pub fn MemberSelect(
+    id: &'static str,
+    label: Key,
+    value: RwSignal<String>,
+    #[prop(into)] members: Signal<Vec<(String, String)>>,
+    #[prop(optional)] none: Option<Key>,
+    #[prop(optional)] error: Option<RwSignal<Option<String>>>,
+) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let error = error.unwrap_or_else(|| RwSignal::new(None));
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <label for=id>{move || app.t(label)}</label>
+        <select
+            id=id
+            aria-describedby=move || error.get().map(|_| described.clone())
+            on:change=move |ev| {
+                value.set(event_target_value(&ev));
+                error.set(None);
+            }
+        >
+            <option value="" selected=move || value.get().is_empty()>
+                {move || app.t(none.unwrap_or(Key::ChooseMember))}
+            </option>
+            <For each=move || members.get() key=|row| row.clone() let:row>
+                <option value=row.0.clone() selected=move || value.get() == row.0>
+                    {row.1.clone()}
+                </option>
+            </For>
+        </select>
+        <FieldError id=error_id error=error />
+    }
+}
+
+/// A labelled field of another input type (date, time, number), its error
+/// announced and tied to it.
+#[component]
+pub fn InputField(
+    id: &'static str,
+    label: Key,
+    kind: &'static str,
+    value: RwSignal<String>,
+    #[prop(optional)] hint: Option<Key>,
+    #[prop(optional)] error: Option<RwSignal<Option<String>>>,
+) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let error = error.unwrap_or_else(|| RwSignal::new(None));
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    let hint_id = format!("{id}-hint");
+    let hint_ref = hint_id.clone();
+    view! {
+        <label for=id>{move || app.t(label)}</label>
+        {hint.map(|key| view! { <p id=hint_id.clone() class="hint">{move || app.t(key)}</p> })}
+        <input
+            id=id
+            type=kind
+            inputmode=if kind == "number" { Some("decimal") } else { None }
+            step=if kind == "number" { Some("any") } else { None }
+            aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+            aria-describedby=move || {
+                let mut ids = Vec::new();
+                if hint.is_some() {
+                    ids.push(hint_ref.clone());
+                }
+                if error.get().is_some() {
+                    ids.push(described.clone());
+                }
+                (!ids.is_empty()).then(|| ids.join(" "))
+            }
+            prop:value=move || value.get()
+            on:input=move |ev| {
+                value.set(event_target_value(&ev));
+                error.set(None);
+            }
+        />
+        <FieldError id=error_id error=error />
+    }
+}
+
+/// A search box that filters the list below it.
+#[component]
+pub fn Filter(id: &'static str, value: RwSignal<String>) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    view! {
+        <div class="filter">
+            <label for=id>{move || app.t(Key::Filter)}</label>
+            <input
+                id=id
+                type="search"
+                autocomplete="off"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </div>
+    }
+}
+
+/// A small word-and-symbol badge, so nothing is told by colour alone.
+#[component]
+pub fn Badge(class: &'static str, symbol: &'static str, text: Key) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    view! {
+        <span class=format!("badge {class}")>
+            <span aria-hidden="true">{symbol}" "</span>
+            {move || app.t(text)}
+        </span>
+    }
+}
+
+/// Who changed an entry and when, newest first, from the document's own
+/// changes.
+#[component]
+pub fn History(id: DocumentId, item: String) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let group = app.group(id);
+    let open = RwSignal::new(false);
+    let events = move || {
+        open.get().then(|| {
+            app.remote_tick.track();
+            group.track();
+            app.store()
+                .map(|repo| repo.history(id, &item))
+                .unwrap_or_default()
+        })
+    };
+    let name_of = move |member: Option<String>| {
+        member
+            .and_then(|m| group.with_untracked(|g| g.as_ref()?.member_name(&m).map(str::to_owned)))
+            .unwrap_or_else(|| app.t(Key::SomeoneUnknown).to_owned())
+    };
+    view! {
+        <details class="panel history" on:toggle=move |ev| {
+            use wasm_bindgen::JsCast;
+            let shown = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+                .is_some_and(|d| d.open());
+            open.set(shown);
+        }>
+            <summary>{move || app.t(Key::History)}</summary>
+            <ul class="plain-list" data-testid="history">
+                {move || {
+                    events()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|event| {
+                            let when = local_time(app, event.at * 1000);
+                            let who = name_of(event.by);
+                            view! { <li>{move || app.tf(Key::ChangedBy, &[("name", &who), ("when", &when)])}</li> }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </details>
+    }
+}
+
+/// A moment as the member's locale writes a date and time.
+pub fn local_time(app: AppState, ms: i64) -> String {
+    #[expect(clippy::cast_precision_loss, reason = "ms dates fit f64 exactly")]
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let tag = app.lang.get_untracked().tag();
+    format!(
+        "{} {}",
+        String::from(date.to_locale_date_string(tag, &wasm_bindgen::JsValue::UNDEFINED)),
+        String::from(date.to_locale_time_string(tag))
+    )
+}
+
+/// A `YYYY-MM-DD` date as the member's locale writes it.
+pub fn local_date(app: AppState, date: &str) -> String {
+    let Some(day) = crate::core::date::Date::parse(date) else {
+        return date.to_owned();
+    };
+    let tag = app.lang.get().tag();
+    // Noon UTC, so that no time zone moves it to another day.
+    #[expect(clippy::cast_precision_loss, reason = "ms dates fit f64 exactly")]
+    let ms = (day.days() * 86_400_000 + 43_200_000) as f64;
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+    let _ = js_sys::Reflect::set(&options, &"day".into(), &"numeric".into());
+    let _ = js_sys::Reflect::set(&options, &"month".into(), &"short".into());
+    let _ = js_sys::Reflect::set(&options, &"year".into(), &"numeric".into());
+    String::from(
+        js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms))
+            .to_locale_date_string(tag, &options),
+    )
+}
+
+/// The group's member names, by name, as the group changes.
+pub fn member_names(app: AppState, id: DocumentId) -> Signal<Vec<(String, String)>> {
+    let group = app.group(id);
+    Signal::derive(move || group.with(|g| g.as_ref().map(Group::member_names).unwrap_or_default()))
 }

@@ -40,9 +40,23 @@ fn App() -> impl IntoView {
         Route::Meeting(id, meeting) => {
             view! { <pages::meeting::MeetingPage id=id meeting=meeting /> }.into_any()
         }
+        Route::Members(id) => view! { <pages::members::MembersPage id=id /> }.into_any(),
+        Route::Member(id, member) => {
+            view! { <pages::member::MemberPage id=id member=member /> }.into_any()
+        }
+        Route::Library(id) => view! { <pages::library::LibraryPage id=id /> }.into_any(),
+        Route::Resource(id, resource) => {
+            view! { <pages::resource::ResourcePage id=id resource=resource /> }.into_any()
+        }
         // Opening an invite moves on to the group page at once.
         Route::Join { .. } => ().into_any(),
-        Route::NotFound => {
+        // Pages of the domain still being built: not linked from anywhere.
+        Route::Aid(_)
+        | Route::Minutes(..)
+        | Route::Shifts(..)
+        | Route::Log(..)
+        | Route::Export(_)
+        | Route::NotFound => {
             view! { <p class="notice">{move || app.t(Key::PageNotFound)}</p> }.into_any()
         }
     };

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use crate::core::command::{Command, Refusal};
+use crate::core::command::{At, Command, MeetingCommand, Refusal};
+use crate::core::date::Date;
 use crate::core::i18n::{self, Key, Lang, fill};
-use crate::core::model::Group;
+use crate::core::model::{Group, Meeting};
 use crate::core::repo::DocumentId;
 use crate::core::repo::sync::{Share, Trouble};
 use crate::core::route::Route;
@@ -67,6 +68,11 @@ pub struct AppState {
     pub remote_tick: RwSignal<u64>,
     /// Who said they are looking at a document: (document, peer) → (name, when).
     pub presence: RwSignal<BTreeMap<(DocumentId, String), (String, i64)>>,
+    /// "This is me": group id → the member this phone is.
+    pub me: RwSignal<BTreeMap<String, String>>,
+    /// Today on the member's calendar, refreshed every minute so that due
+    /// dates turn overdue without a reload.
+    pub today: RwSignal<Date>,
     repo: StoredValue<Option<Repo>, LocalStorage>,
     links: StoredValue<Vec<ServerLink>, LocalStorage>,
 }
@@ -107,6 +113,8 @@ impl AppState {
             sync_trouble: RwSignal::new(None),
             remote_tick: RwSignal::new(0),
             presence: RwSignal::new(BTreeMap::new()),
+            me: RwSignal::new(settings.me.clone()),
+            today: RwSignal::new(platform::today()),
             repo: StoredValue::new_local(None),
             links: StoredValue::new_local(Vec::new()),
         };
@@ -129,6 +137,15 @@ impl AppState {
         ];
         // The app lives as long as the page.
         std::mem::forget(listeners);
+        let _ = set_interval_with_handle(
+            move || {
+                let today = platform::today();
+                if app.today.get_untracked() != today {
+                    app.today.set(today);
+                }
+            },
+            std::time::Duration::from_secs(60),
+        );
         Effect::new(move || {
             document()
                 .document_element()
@@ -182,6 +199,34 @@ impl AppState {
                 _ => None,
             })
         })
+    }
+
+    /// The member this phone is in a group, if chosen (reactive).
+    pub fn me_in(self, id: DocumentId) -> Option<String> {
+        let id = id.to_string();
+        self.me.with(|me| me.get(&id).cloned())
+    }
+
+    /// Says which member this phone is in a group (or nobody).
+    pub fn set_me(self, id: DocumentId, member: Option<String>) {
+        let mut settings = Settings::load();
+        match member {
+            Some(member) => settings.me.insert(id.to_string(), member),
+            None => settings.me.remove(&id.to_string()),
+        };
+        settings.save();
+        self.me.set(settings.me);
+    }
+
+    /// When, and as whom, a command in a group is made.
+    pub fn at(self, id: DocumentId) -> At {
+        At {
+            now: platform::now_ms(),
+            today: platform::today(),
+            by: self
+                .me
+                .with_untracked(|me| me.get(&id.to_string()).cloned()),
+        }
     }
 
     /// The text for a key in the member's language (reactive).
@@ -435,7 +480,7 @@ impl AppState {
     pub fn create_meeting(self, group: DocumentId, title: &str) -> Result<DocumentId, Refused> {
         let repo = self.usable_repo()?;
         let (id, listed) = repo
-            .create_meeting(group, title, platform::now_ms())
+            .create_meeting(group, title, &self.at(group))
             .map_err(|why| self.refused(why))?;
         self.show(group, listed);
         self.save(repo.clone(), id, None, 0);
@@ -449,9 +494,9 @@ impl AppState {
     }
 
     /// Makes a meeting's notes read `typed` and saves them.
-    pub fn edit_notes(self, meeting: DocumentId, typed: &str) {
+    pub fn edit_notes(self, group: DocumentId, meeting: DocumentId, typed: &str) {
         let Some(repo) = self.repo() else { return };
-        if let Ok(true) = repo.edit_notes(meeting, typed, platform::now_ms()) {
+        if let Ok(true) = repo.edit_notes(meeting, typed, &self.at(group)) {
             self.save(repo, meeting, None, 0);
         }
     }
@@ -477,7 +522,7 @@ impl AppState {
     pub fn run(self, id: DocumentId, command: &Command) -> Result<(), Refused> {
         let repo = self.usable_repo()?;
         let group = repo
-            .apply(id, command, platform::now_ms())
+            .apply(id, command, &self.at(id))
             .map_err(|why| self.refused(why))?;
         if matches!(command, Command::RenameGroup { .. }) {
             self.remember(id, &group.name);
@@ -485,6 +530,24 @@ impl AppState {
         self.show(id, group);
         self.save(repo, id, None, 0);
         Ok(())
+    }
+
+    /// Runs a member's command on a meeting of the open group and saves it.
+    ///
+    /// # Errors
+    /// The refusal, with its message in the member's language; nothing changed.
+    pub fn run_meeting(
+        self,
+        group: DocumentId,
+        meeting: DocumentId,
+        command: &MeetingCommand,
+    ) -> Result<Meeting, Refused> {
+        let repo = self.usable_repo()?;
+        let read = repo
+            .apply_meeting(group, meeting, command, &self.at(group))
+            .map_err(|why| self.refused(why))?;
+        self.save(repo, meeting, None, 0);
+        Ok(read)
     }
 
     /// Writes a document's changes to IndexedDB. A failure is shown and

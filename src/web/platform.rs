@@ -12,6 +12,13 @@ pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// Today on the member's own calendar (their time zone, not UTC).
+pub fn today() -> crate::core::date::Date {
+    let offset = -js_sys::Date::new_0().get_timezone_offset();
+    #[expect(clippy::cast_possible_truncation, reason = "offsets are whole minutes")]
+    crate::core::date::Date::from_unix_ms(now_ms(), offset as i64)
+}
+
 /// Random bytes from the browser's cryptographic generator.
 ///
 /// # Panics

@@ -11,7 +11,8 @@ use automerge::ActorId;
 
 use super::idb::{ChunkStore, StoreError};
 use super::platform;
-use crate::core::command::{self, Command, Refusal};
+use crate::core::command::{self, At, Command, MeetingCommand, Refusal};
+use crate::core::history::{self, Event};
 use crate::core::model::{Group, Meeting, linked_documents};
 use crate::core::repo::message::StorageId;
 use crate::core::repo::sync::{ConnId, Effect, Link, Share, SyncEngine, Trouble};
@@ -195,10 +196,15 @@ impl Repo {
         Ok(report)
     }
 
-    /// Re-reads a group from its document into the cache.
+    /// Re-reads a group from its document into the cache, first merging
+    /// any map two phones made at once (see [`command::heal`]).
     fn read_group(&self, id: DocumentId) -> Option<Group> {
         let group = {
-            let engine = self.0.engine.borrow();
+            let mut engine = self.0.engine.borrow_mut();
+            let doc = engine.document_mut(id)?;
+            if command::heal(doc.doc_mut(), platform::now_ms()) {
+                engine.local_change(id);
+            }
             command::read(engine.document(id)?.doc()).ok()?
         };
         self.0.groups.borrow_mut().insert(id, group.clone());
@@ -218,9 +224,9 @@ impl Repo {
         &self,
         group: DocumentId,
         title: &str,
-        now: i64,
+        at: &At,
     ) -> Result<(DocumentId, Group), Refusal> {
-        let doc = command::new_meeting(self.0.actor.clone(), group, title, now)?;
+        let doc = command::new_meeting(self.0.actor.clone(), group, title, at.now)?;
         let id = DocumentId::new_random(platform::random_bytes::<16>());
         // The meeting goes into the engine first, so that listing it in the
         // group offers both to whoever holds the group. Its title was checked
@@ -235,7 +241,7 @@ impl Repo {
                 id: id.to_string(),
                 title: title.to_owned(),
             },
-            now,
+            at,
         )?;
         Ok((id, listed))
     }
@@ -244,19 +250,57 @@ impl Repo {
     /// `None` when it is not on this phone (yet) or unreadable.
     pub async fn meeting(&self, id: DocumentId) -> Option<Meeting> {
         let _ = self.load(id).await;
+        self.meeting_now(id)
+    }
+
+    /// A meeting if it is already in memory.
+    pub fn meeting_now(&self, id: DocumentId) -> Option<Meeting> {
         let engine = self.0.engine.borrow();
         command::read_meeting(engine.document(id)?.doc()).ok()
+    }
+
+    /// Applies a member's command to a meeting of an open group.
+    ///
+    /// # Errors
+    /// The refusal; nothing changed.
+    pub fn apply_meeting(
+        &self,
+        group: DocumentId,
+        id: DocumentId,
+        command: &MeetingCommand,
+        at: &At,
+    ) -> Result<Meeting, Refusal> {
+        let meeting = {
+            let groups = self.0.groups.borrow();
+            let group = groups.get(&group).ok_or(Refusal::Unreadable)?;
+            let mut engine = self.0.engine.borrow_mut();
+            let doc = engine.document_mut(id).ok_or(Refusal::Unreadable)?;
+            let meeting = command::apply_meeting(doc.doc_mut(), group, command, at)?;
+            engine.local_change(id);
+            meeting
+        };
+        self.drive();
+        Ok(meeting)
+    }
+
+    /// The latest changes of an entry of a document, newest first.
+    pub fn history(&self, id: DocumentId, item: &str) -> Vec<Event> {
+        let mut engine = self.0.engine.borrow_mut();
+        engine
+            .document_mut(id)
+            .map(|doc| history::history(doc.doc_mut(), item, 8))
+            .unwrap_or_default()
     }
 
     /// Makes a meeting's notes read `typed`, keeping others' concurrent words.
     ///
     /// # Errors
     /// When the meeting is not open or not a meeting.
-    pub fn edit_notes(&self, id: DocumentId, typed: &str, now: i64) -> Result<bool, Refusal> {
+    pub fn edit_notes(&self, id: DocumentId, typed: &str, at: &At) -> Result<bool, Refusal> {
         let changed = {
             let mut engine = self.0.engine.borrow_mut();
             let doc = engine.document_mut(id).ok_or(Refusal::Unreadable)?;
-            let changed = command::edit_notes(doc.doc_mut(), typed, now)?;
+            let changed = command::edit_notes(doc.doc_mut(), typed, at)?;
             if changed {
                 engine.local_change(id);
             }
@@ -276,13 +320,13 @@ impl Repo {
     ///
     /// # Errors
     /// The refusal; nothing changed.
-    pub fn apply(&self, id: DocumentId, command: &Command, now: i64) -> Result<Group, Refusal> {
+    pub fn apply(&self, id: DocumentId, command: &Command, at: &At) -> Result<Group, Refusal> {
         let group = {
             let mut engine = self.0.engine.borrow_mut();
             let mut groups = self.0.groups.borrow_mut();
             let group = groups.get_mut(&id).ok_or(Refusal::Unreadable)?;
             let doc = engine.document_mut(id).ok_or(Refusal::Unreadable)?;
-            command::apply_on(doc.doc_mut(), group, command, now)?;
+            command::apply_on(doc.doc_mut(), group, command, at)?;
             engine.local_change(id);
             group.clone()
         };

@@ -2,6 +2,8 @@
 //! chosen on this phone and the groups this phone holds.
 
 use gloo::storage::{LocalStorage, Storage};
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 const KEY: &str = "common-ground.settings";
@@ -27,6 +29,9 @@ pub struct Settings {
     /// The name this phone shows others looking at the same meeting notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_name: Option<String>,
+    /// "This is me": for each group (by id), the member this phone is.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub me: BTreeMap<String, String>,
 }
 
 impl Settings {

@@ -1,4 +1,4 @@
-//! A group: its gardens, its members and its meetings.
+//! A group: its gardens, its library, mutual aid, members and meetings.
 
 use leptos::prelude::*;
 
@@ -37,14 +37,10 @@ fn GroupView(id: DocumentId) -> impl IntoView {
             })
         })
     };
-    let members = move || {
+    let counts = move || {
         group.with(|g| {
-            g.as_ref().map_or_else(Vec::new, |g| {
-                g.members_by_name()
-                    .into_iter()
-                    .map(|(m, member)| (m.clone(), member.name.clone()))
-                    .collect::<Vec<_>>()
-            })
+            g.as_ref()
+                .map_or((0, 0), |g| (g.members.len(), g.resources.len()))
         })
     };
 
@@ -67,7 +63,11 @@ fn GroupView(id: DocumentId) -> impl IntoView {
                 g.meetings_by_date()
                     .into_iter()
                     .filter_map(|(m, entry)| {
-                        Some((DocumentId::parse(m).ok()?, entry.title.clone()))
+                        Some((
+                            DocumentId::parse(m).ok()?,
+                            entry.title.clone(),
+                            entry.date.clone(),
+                        ))
                     })
                     .collect::<Vec<_>>()
             })
@@ -87,25 +87,23 @@ fn GroupView(id: DocumentId) -> impl IntoView {
             Err(refused) => meeting_error.set(Some(refused.message)),
         }
     };
-    let member_name = RwSignal::new(String::new());
-    let member_error = RwSignal::new(None::<String>);
-    let add_member = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let command = Command::AddMember {
-            id: new_id(),
-            name: member_name.get_untracked(),
-        };
-        match app.run(id, &command) {
-            Ok(()) => member_name.set(String::new()),
-            Err(refused) => member_error.set(Some(refused.message)),
-        }
-    };
+    let count = move |key: Key, n: usize| app.tf(key, &[("count", &n.to_string())]);
 
     view! {
         <PageTitle title=title back="#/".to_owned() />
-        <a class="button" href=Route::Share(id).href() data-testid="share-link">
-            {move || app.t(Key::SyncAndInvite)}
-        </a>
+        <nav class="hub" aria-label=move || app.t(Key::GroupSections)>
+            <a class="card" href=Route::Library(id).href() data-testid="library-link">
+                <span class="card-title">{move || app.t(Key::Library)}</span>
+                <span class="card-detail">{move || count(Key::ItemsCount, counts().1)}</span>
+            </a>
+            <a class="card" href=Route::Members(id).href() data-testid="members-link">
+                <span class="card-title">{move || app.t(Key::Members)}</span>
+                <span class="card-detail">{move || count(Key::PeopleCount, counts().0)}</span>
+            </a>
+            <a class="card" href=Route::Share(id).href() data-testid="share-link">
+                <span class="card-title">{move || app.t(Key::SyncAndInvite)}</span>
+            </a>
+        </nav>
         <section aria-labelledby="gardens-heading">
             <h2 id="gardens-heading">{move || app.t(Key::Gardens)}</h2>
             <Show
@@ -128,23 +126,6 @@ fn GroupView(id: DocumentId) -> impl IntoView {
                 <button type="submit" class="primary">{move || app.t(Key::AddGarden)}</button>
             </form>
         </section>
-        <section aria-labelledby="members-heading">
-            <h2 id="members-heading">{move || app.t(Key::Members)}</h2>
-            <Show
-                when=move || !members().is_empty()
-                fallback=move || view! { <p class="empty">{move || app.t(Key::NoMembersYet)}</p> }
-            >
-                <ul class="plain-list" data-testid="members">
-                    <For each=members key=|row| row.clone() let:row>
-                        <li>{row.1}</li>
-                    </For>
-                </ul>
-            </Show>
-            <form class="panel" on:submit=add_member novalidate>
-                <TextField id="member-name" label=Key::MemberName value=member_name error=member_error />
-                <button type="submit" class="primary">{move || app.t(Key::AddMember)}</button>
-            </form>
-        </section>
         <section aria-labelledby="meetings-heading">
             <h2 id="meetings-heading">{move || app.t(Key::Meetings)}</h2>
             <Show
@@ -156,6 +137,10 @@ fn GroupView(id: DocumentId) -> impl IntoView {
                         <li>
                             <a class="card" href=Route::Meeting(id, row.0).href()>
                                 <span class="card-title">{row.1.clone()}</span>
+                                {(!row.2.is_empty()).then(|| {
+                                    let day = row.2.clone();
+                                    view! { <span class="card-detail">{move || crate::ui::components::local_date(app, &day)}</span> }
+                                })}
                             </a>
                         </li>
                     </For>

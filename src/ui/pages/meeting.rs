@@ -136,7 +136,7 @@ fn MeetingView(id: DocumentId, meeting: DocumentId) -> impl IntoView {
         else {
             return;
         };
-        app.edit_notes(meeting, &area.value());
+        app.edit_notes(id, meeting, &area.value());
     };
 
     // Render the notes once they are found, and not again on each change,

@@ -2,8 +2,12 @@
 
 pub mod group;
 pub mod home;
+pub mod library;
 pub mod meeting;
+pub mod member;
+pub mod members;
 pub mod plot;
+pub mod resource;
 pub mod share;
 pub mod site;
 

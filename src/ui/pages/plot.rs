@@ -8,7 +8,10 @@ use crate::core::i18n::Key;
 use crate::core::model::PlotStatus;
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
-use crate::ui::components::{PageTitle, StatusSelect, TextField};
+use crate::ui::components::{
+    FieldError, History, InputField, MemberSelect, PageTitle, StatusSelect, TextField, local_date,
+    member_names,
+};
 use crate::ui::state::AppState;
 
 #[component]
@@ -22,7 +25,7 @@ pub fn PlotPage(id: DocumentId, plot: String) -> impl IntoView {
 
 /// What the form held when it was last saved, to show "Saved" only while
 /// nothing has been changed since.
-type FormValues = (String, String, PlotStatus, String);
+type FormValues = (String, String, PlotStatus);
 
 #[component]
 fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
@@ -36,36 +39,23 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
     let label = RwSignal::new(start.label.clone());
     let size = RwSignal::new(start.size.clone());
     let status = RwSignal::new(start.status);
-    let holder = RwSignal::new(start.holder.clone().unwrap_or_default());
+    // Giving or releasing the plot changes its status: the form follows.
+    Effect::new(move |before: Option<Option<PlotStatus>>| {
+        let now = current.with(|p| p.as_ref().map(|p| p.status));
+        if let (Some(Some(_)), Some(new)) = (before, now)
+            && before != Some(now)
+        {
+            status.set(new);
+        }
+        now
+    });
     let error = RwSignal::new(None::<String>);
     let size_error = RwSignal::new(None::<String>);
     let saved_as = RwSignal::new(None::<FormValues>);
-    let values = move || (label.get(), size.get(), status.get(), holder.get());
+    let values = move || (label.get(), size.get(), status.get());
     let confirming = RwSignal::new(false);
     let deleted = RwSignal::new(false);
     let site = start.site.clone();
-    let members = move || {
-        group.with(|g| {
-            g.as_ref().map_or_else(Vec::new, |g| {
-                g.members_by_name()
-                    .into_iter()
-                    .map(|(m, member)| (m.clone(), member.name.clone()))
-                    .collect::<Vec<_>>()
-            })
-        })
-    };
-    // Choosing a holder shows the status that goes with it; the member can
-    // still pick another before saving.
-    let choose_holder = move |ev: leptos::ev::Event| {
-        let chosen = event_target_value(&ev);
-        status.set(if chosen.is_empty() {
-            PlotStatus::Available
-        } else {
-            PlotStatus::Assigned
-        });
-        holder.set(chosen);
-    };
-
     let plot_id = plot.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -82,24 +72,6 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
                 _ => error.set(Some(refused.message)),
             }
             return;
-        }
-        let wanted = Some(holder.get_untracked()).filter(|h| !h.is_empty());
-        if current.get_untracked().and_then(|p| p.holder) != wanted {
-            let assign = Command::AssignPlot {
-                plot: plot_id.clone(),
-                member: wanted,
-            };
-            if let Err(refused) = app.run(id, &assign) {
-                error.set(Some(refused.message));
-                return;
-            }
-            // Assigning sets the usual status; keep the one the member chose.
-            if current
-                .get_untracked()
-                .is_some_and(|p| p.status != status.get_untracked())
-            {
-                let _ = app.run(id, &edit(status.get_untracked()));
-            }
         }
         saved_as.set(Some(values()));
     };
@@ -161,17 +133,6 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
                     hint=Key::PlotSizeHint
                     error=size_error
                 />
-                <label for="plot-holder">{move || app.t(Key::Holder)}</label>
-                <select id="plot-holder" prop:value=move || holder.get() on:change=choose_holder>
-                    <option value="" selected=move || holder.get().is_empty()>
-                        {move || app.t(Key::Nobody)}
-                    </option>
-                    <For each=members key=|row| row.clone() let:row>
-                        <option value=row.0.clone() selected=move || holder.get() == row.0>
-                            {row.1.clone()}
-                        </option>
-                    </For>
-                </select>
                 <StatusSelect id="plot-status" value=status />
                 <button type="submit" class="primary">
                     {move || app.t(Key::Save)}
@@ -182,6 +143,10 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
                     </p>
                 </Show>
             </form>
+            <Holders id=id plot=plot.clone() />
+            <Attention id=id plot=plot.clone() />
+            <PlotNotes id=id plot=plot.clone() />
+            <History id=id item=plot.clone() />
             <div class="panel danger-zone">
                 <Show
                     when=move || confirming.get()
@@ -222,5 +187,225 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
                 </Show>
             </div>
         </Show>
+    }
+}
+
+/// Who holds the plot this season: give it, share it, or release it.
+#[component]
+fn Holders(id: DocumentId, plot: String) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let group = app.group(id);
+    let plot_id = plot.clone();
+    let holders = Memo::new(move |_| {
+        let season = app.today.get().year();
+        group.with(|g| {
+            g.as_ref().map_or_else(Vec::new, |g| {
+                g.plots.get(&plot_id).map_or_else(Vec::new, |p| {
+                    p.holders_in(season)
+                        .into_iter()
+                        .map(|m| (m.clone(), g.member_name(&m).unwrap_or("?").to_owned()))
+                        .collect()
+                })
+            })
+        })
+    });
+    let chosen = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let plot_id = plot.clone();
+    let give = move |_| {
+        let member = chosen.get_untracked();
+        if member.is_empty() {
+            error.set(Some(app.t(Key::ChooseMember).to_owned()));
+            return;
+        }
+        let command = Command::AssignPlot {
+            plot: plot_id.clone(),
+            season: app.today.get_untracked().year(),
+            member,
+            alongside: !holders.with_untracked(Vec::is_empty),
+        };
+        match app.run(id, &command) {
+            Ok(()) => chosen.set(String::new()),
+            Err(refused) => error.set(Some(refused.message)),
+        }
+    };
+    let plot_id = plot.clone();
+    let release = move |_| {
+        let command = Command::ReleasePlot {
+            plot: plot_id.clone(),
+            season: app.today.get_untracked().year(),
+        };
+        if let Err(refused) = app.run(id, &command) {
+            error.set(Some(refused.message));
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="holders-heading">
+            <h2 id="holders-heading">{move || app.tf(Key::HoldersIn, &[("season", &app.today.get().year().to_string())])}</h2>
+            <ul class="plain-list" data-testid="holders">
+                {move || {
+                    let rows = holders.get();
+                    if rows.is_empty() {
+                        return view! { <li class="quiet">{move || app.t(Key::Nobody)}</li> }.into_any();
+                    }
+                    rows.into_iter()
+                        .map(|(m, name)| view! { <li><a href=Route::Member(id, m).href()>{name}</a></li> })
+                        .collect_view()
+                        .into_any()
+                }}
+            </ul>
+            <MemberSelect id="plot-holder" label=Key::Holder value=chosen members=member_names(app, id) error=error />
+            <button type="button" class="primary" on:click=give data-testid="give-plot">
+                {move || if holders.with(Vec::is_empty) { app.t(Key::GivePlot) } else { app.t(Key::AddCoHolder) }}
+            </button>
+            <Show when=move || !holders.with(Vec::is_empty)>
+                <button type="button" on:click=release.clone() data-testid="release-plot">{move || app.t(Key::ReleasePlot)}</button>
+            </Show>
+        </section>
+    }
+}
+
+/// Follow-up of a neglected plot: what is wrong, the notices given.
+#[component]
+fn Attention(id: DocumentId, plot: String) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let group = app.group(id);
+    let plot_id = plot.clone();
+    let current =
+        Memo::new(move |_| group.with(|g| g.as_ref().and_then(|g| g.plots.get(&plot_id).cloned())));
+    let note = RwSignal::new(String::new());
+    let day = RwSignal::new(app.today.get_untracked().to_string());
+    let error = RwSignal::new(None::<String>);
+    let run = move |command: Command| {
+        if let Err(refused) = app.run(id, &command) {
+            error.set(Some(refused.message));
+        }
+    };
+    let plot_id = plot.clone();
+    let mark = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        run(Command::MarkAttention {
+            plot: plot_id.clone(),
+            note: note.get_untracked(),
+        });
+    };
+    let plot_id = plot.clone();
+    let notice = move |last: bool| {
+        run(Command::RecordNotice {
+            plot: plot_id.clone(),
+            last,
+            date: day.get_untracked(),
+        });
+    };
+    let plot_id = plot.clone();
+    let clear = move |_| {
+        run(Command::ClearAttention {
+            plot: plot_id.clone(),
+        });
+    };
+    let needs = move || {
+        current.with(|p| {
+            p.as_ref()
+                .is_some_and(|p| p.status == PlotStatus::NeedsAttention)
+        })
+    };
+    let notice_line = move |key: Key, date: Option<String>| {
+        date.map(|d| {
+            let d = local_date(app, &d);
+            view! { <li>{move || app.tf(key, &[("date", &d)])}</li> }
+        })
+    };
+    view! {
+        <section class="panel" aria-labelledby="attention-heading">
+            <h2 id="attention-heading">{move || app.t(Key::FollowUp)}</h2>
+            <Show
+                when=needs
+                fallback=move || view! {
+                    <form on:submit=mark.clone() novalidate class="stack">
+                        <TextField id="attention-note" label=Key::WhatNeedsDoing value=note />
+                        <button type="submit">{move || app.t(Key::MarkNeedsAttention)}</button>
+                    </form>
+                }
+            >
+                <p>{move || current.with(|p| p.as_ref().map(|p| p.attention.clone()).unwrap_or_default())}</p>
+                <ul class="plain-list" data-testid="notices">
+                    {move || notice_line(Key::FirstNoticeOn, current.with(|p| p.as_ref().and_then(|p| p.first_notice.clone())))}
+                    {move || notice_line(Key::FinalNoticeOn, current.with(|p| p.as_ref().and_then(|p| p.final_notice.clone())))}
+                </ul>
+                <InputField id="notice-date" label=Key::NoticeDate kind="date" value=day />
+                <div class="row">
+                    <button type="button" on:click={let notice = notice.clone(); move |_| notice(false)}>{move || app.t(Key::RecordFirstNotice)}</button>
+                    <button type="button" on:click={let notice = notice.clone(); move |_| notice(true)}>{move || app.t(Key::RecordFinalNotice)}</button>
+                </div>
+                <button type="button" on:click=clear.clone()>{move || app.t(Key::LookedAfterAgain)}</button>
+            </Show>
+            <FieldError id="attention-error".to_owned() error=error />
+        </section>
+    }
+}
+
+/// The plot's notes, and what it gave this season.
+#[component]
+fn PlotNotes(id: DocumentId, plot: String) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let group = app.group(id);
+    let plot_id = plot.clone();
+    let start = group
+        .with_untracked(|g| {
+            g.as_ref()
+                .and_then(|g| g.plots.get(&plot_id))
+                .map(|p| p.notes.clone())
+        })
+        .unwrap_or_default();
+    let notes = RwSignal::new(start);
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let plot_id = plot.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match app.run(
+            id,
+            &Command::SetPlotNotes {
+                plot: plot_id.clone(),
+                notes: notes.get_untracked(),
+            },
+        ) {
+            Ok(()) => saved.set(true),
+            Err(refused) => error.set(Some(refused.message)),
+        }
+    };
+    let plot_id = plot.clone();
+    let harvest = move || {
+        let season = app.today.get().year();
+        group.with(|g| {
+            g.as_ref().map_or_else(Vec::new, |g| {
+                let site = g
+                    .plots
+                    .get(&plot_id)
+                    .map(|p| p.site.clone())
+                    .unwrap_or_default();
+                g.harvest_totals(&site, Some(&plot_id), season)
+            })
+        })
+    };
+    view! {
+        <form class="panel" on:submit=save novalidate>
+            <label for="plot-notes">{move || app.t(Key::PlotNotes)}</label>
+            <textarea id="plot-notes" rows="4" prop:value=move || notes.get()
+                on:input=move |ev| { notes.set(event_target_value(&ev)); saved.set(false); }></textarea>
+            <button type="submit">{move || app.t(Key::Save)}</button>
+            <Show when=move || saved.get()><p class="quiet" role="status">"✓ "{move || app.t(Key::Saved)}</p></Show>
+            <FieldError id="notes-error".to_owned() error=error />
+            <h3>{move || app.t(Key::HarvestThisSeason)}</h3>
+            <ul class="plain-list">
+                {move || {
+                    let totals = harvest();
+                    if totals.is_empty() {
+                        return view! { <li class="quiet">{move || app.t(Key::NoneYet)}</li> }.into_any();
+                    }
+                    totals.into_iter().map(|t| view! { <li>{format!("{}: {} {}", t.crop, t.quantity, t.unit)}</li> }).collect_view().into_any()
+                }}
+            </ul>
+        </form>
     }
 }
