@@ -445,3 +445,51 @@ fn maps_two_phones_made_at_once_for_an_old_group_keep_both_entries() {
         "healing twice changes nothing"
     );
 }
+
+#[test]
+fn an_items_history_shows_who_lent_and_returned_it() {
+    let mut doc = group_with_garden();
+    let at = |by: &str| command::At::utc(NOW).by(by);
+    let apply = |doc: &mut AutoCommit, command: Command, by: &str| {
+        command::apply(doc, &command, at(by)).unwrap();
+    };
+    apply(
+        &mut doc,
+        Command::AddMember {
+            id: "m1".into(),
+            name: "Rosa".into(),
+        },
+        "m1",
+    );
+    apply(
+        &mut doc,
+        Command::AddResource {
+            id: "r1".into(),
+            name: "Wheelbarrow".into(),
+            category: Category::Tool,
+            kept_at: "shed".into(),
+            notes: String::new(),
+            packets: 0,
+        },
+        "m1",
+    );
+    apply(
+        &mut doc,
+        Command::Lend {
+            id: "l1".into(),
+            resource: "r1".into(),
+            borrower: "m1".into(),
+            due: "2026-09-30".into(),
+        },
+        "m1",
+    );
+    apply(&mut doc, Command::Return { loan: "l1".into() }, "m1");
+    let events = common_ground::core::history::history(&mut doc, "r1", 10);
+    let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions.len(), 3, "{actions:?}");
+    assert!(
+        actions.contains(&"lend") && actions.contains(&"return"),
+        "{actions:?}"
+    );
+    assert!(events.iter().all(|e| e.by.as_deref() == Some("m1")));
+}

@@ -557,10 +557,7 @@ pub fn apply_on(
     }
     let stamp = Stamp {
         action: action(command).to_owned(),
-        items: touched
-            .iter()
-            .filter_map(|t| t.id().map(str::to_owned))
-            .collect(),
+        items: subjects(group, &touched),
         by: at.by.clone(),
     };
     doc.commit_with(
@@ -569,6 +566,43 @@ pub fn apply_on(
             .with_message(stamp.encode()),
     );
     Ok(())
+}
+
+/// The ids a change is about: the entries it touched, and for a loan, hold
+/// or seed packets the item and the member, so their histories show it.
+fn subjects(group: &Group, touched: &[Touched]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    let mut add = |id: &str| {
+        if !ids.iter().any(|known| known == id) {
+            ids.push(id.to_owned());
+        }
+    };
+    for change in touched {
+        let Some(id) = change.id() else { continue };
+        add(id);
+        if let Touched::Put(field, _) = change {
+            match field {
+                Field::Loans => {
+                    if let Some(loan) = group.loans.get(id) {
+                        add(&loan.resource);
+                        add(&loan.borrower);
+                    }
+                }
+                Field::Holds => {
+                    if let Some(hold) = group.holds.get(id) {
+                        add(&hold.resource);
+                    }
+                }
+                Field::SeedMoves => {
+                    if let Some(moved) = group.seed_moves.get(id) {
+                        add(&moved.resource);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    ids
 }
 
 /// A map at the root of the group document.

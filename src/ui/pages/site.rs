@@ -452,7 +452,7 @@ fn Waitlist(id: DocumentId, site: String) -> impl IntoView {
                         {
                             let (place, (entry, who, why, added)) = row;
                             let leave_entry = entry.clone();
-                            let since = crate::ui::components::local_time(app, added);
+                            let since = crate::ui::components::local_date(app, &crate::core::date::Date::from_unix_ms(added, 0).to_string());
                             view! {
                                 <li>
                                     <strong>{format!("{}. {who}", place + 1)}</strong>
