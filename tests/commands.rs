@@ -493,3 +493,127 @@ fn an_items_history_shows_who_lent_and_returned_it() {
     );
     assert!(events.iter().all(|e| e.by.as_deref() == Some("m1")));
 }
+
+#[test]
+#[expect(clippy::too_many_lines, reason = "one meeting told top to bottom")]
+fn a_meeting_keeps_roles_decisions_and_action_items_and_refuses_nonsense() {
+    use common_ground::core::command::{MeetingCommand, Role, apply_meeting};
+    use common_ground::core::model::{ActionStatus, Tally};
+    let mut group_doc = group_with_garden();
+    let group = run(
+        &mut group_doc,
+        Command::AddMember {
+            id: "m1".into(),
+            name: "Rosa".into(),
+        },
+    );
+    let id = common_ground::core::repo::DocumentId::new_random([5; 16]);
+    let mut doc = command::new_meeting(ActorId::from([1; 16]), id, "Garden meeting", NOW).unwrap();
+    let at = command::At::utc(NOW).by("m1");
+    let ok = |doc: &mut AutoCommit, command: MeetingCommand| {
+        apply_meeting(doc, &group, &command, &at)
+            .unwrap_or_else(|why| panic!("{command:?}: {why:?}"))
+    };
+    ok(
+        &mut doc,
+        MeetingCommand::SetRole {
+            role: Role::Facilitator,
+            member: Some("m1".into()),
+        },
+    );
+    ok(
+        &mut doc,
+        MeetingCommand::SetPresent {
+            member: "m1".into(),
+            present: true,
+        },
+    );
+    let wording = "We open the gate at 8 on Saturdays.\nKeys stay with Rosa.";
+    let tally = Tally {
+        agree: 9,
+        abstain: 1,
+        disagree: 0,
+        block: 0,
+    };
+    ok(
+        &mut doc,
+        MeetingCommand::AddDecision {
+            id: "d1".into(),
+            text: wording.into(),
+            tally: Some(tally),
+        },
+    );
+    ok(
+        &mut doc,
+        MeetingCommand::AddAction {
+            id: "a1".into(),
+            text: "Fix the hose".into(),
+            owner: Some("m1".into()),
+            due: "2026-10-01".into(),
+            carried_from: None,
+        },
+    );
+    // A carried-over item keeps its old due date, even if it has passed.
+    ok(
+        &mut doc,
+        MeetingCommand::AddAction {
+            id: "a2".into(),
+            text: "Order compost".into(),
+            owner: None,
+            due: "2026-09-01".into(),
+            carried_from: Some("old/a9".into()),
+        },
+    );
+    let meeting = ok(
+        &mut doc,
+        MeetingCommand::SetActionStatus {
+            item: "a1".into(),
+            status: ActionStatus::Done,
+        },
+    );
+    assert_eq!(meeting.facilitator.as_deref(), Some("m1"));
+    assert_eq!(meeting.decisions["d1"].text, wording, "worded exactly");
+    assert_eq!(meeting.decisions["d1"].tally, Some(tally));
+    assert_eq!(meeting.actions["a1"].status, ActionStatus::Done);
+    assert_eq!(command::read_meeting(&doc).unwrap().actions.len(), 2);
+
+    let heads = doc.get_heads();
+    let refused = |doc: &mut AutoCommit, command: MeetingCommand| {
+        apply_meeting(doc, &group, &command, &at).unwrap_err()
+    };
+    assert_eq!(
+        refused(
+            &mut doc,
+            MeetingCommand::AddAction {
+                id: "a3".into(),
+                text: "Paint".into(),
+                owner: None,
+                due: "2026-09-01".into(),
+                carried_from: None
+            }
+        ),
+        Refusal::DateInPast
+    );
+    assert_eq!(
+        refused(
+            &mut doc,
+            MeetingCommand::SetRole {
+                role: Role::Timekeeper,
+                member: Some("ghost".into())
+            }
+        ),
+        Refusal::NoSuchMember
+    );
+    assert_eq!(
+        refused(
+            &mut doc,
+            MeetingCommand::AddDecision {
+                id: "d2".into(),
+                text: "  ".into(),
+                tally: None
+            }
+        ),
+        Refusal::NameEmpty
+    );
+    assert_eq!(doc.get_heads(), heads, "refusals change nothing");
+}

@@ -459,7 +459,8 @@ pub fn History(id: DocumentId, item: String) -> impl IntoView {
                         .map(|event| {
                             let when = local_time(app, event.at * 1000);
                             let who = name_of(event.by);
-                            view! { <li>{move || app.tf(Key::ChangedBy, &[("name", &who), ("when", &when)])}</li> }
+                            let what = crate::core::i18n::history_key(&event.action);
+                            view! { <li>{move || app.tf(Key::ChangedBy, &[("what", app.t(what)), ("name", &who), ("when", &when)])}</li> }
                         })
                         .collect_view()
                 }}

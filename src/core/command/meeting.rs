@@ -126,7 +126,10 @@ pub fn read_meeting(doc: &AutoCommit) -> Result<Meeting, Refusal> {
 enum Changed {
     Details,
     Role(Role),
-    Entry(&'static str, String),
+    Attendee(String),
+    Agenda(String),
+    Decision(String),
+    Action(String),
 }
 
 /// Applies a command to a meeting of `group` and returns the meeting now.
@@ -144,39 +147,18 @@ pub fn apply_meeting(
         return Err(Refusal::NewerSchema);
     }
     let changed = edit_meeting(&mut meeting, group, command, at)?;
-    let written = match &changed {
-        Changed::Details => [
-            ("title", meeting.title.clone()),
-            ("date", meeting.date.clone()),
-            ("time", meeting.time.clone()),
-            ("place", meeting.place.clone()),
-        ]
-        .iter()
-        .try_for_each(|(key, value)| reconcile_prop(&mut *doc, ROOT, *key, value)),
-        Changed::Role(role) => reconcile_prop(&mut *doc, ROOT, role.key(), role.of(&meeting)),
-        Changed::Entry(field, id) => {
-            let map = root_map(doc, field)?;
-            let key = id.as_str();
-            match *field {
-                "attendees" => match meeting.attendees.get(key) {
-                    Some(when) => reconcile_prop(&mut *doc, map, key, when),
-                    None => doc.delete(&map, key).map_err(Into::into),
-                },
-                "agenda" => reconcile_prop(&mut *doc, map, key, &meeting.agenda[key]),
-                "decisions" => reconcile_prop(&mut *doc, map, key, &meeting.decisions[key]),
-                _ => reconcile_prop(&mut *doc, map, key, &meeting.actions[key]),
-            }
-        }
-    };
-    if written.is_err() {
+    if write_meeting(doc, &meeting, &changed).is_err() {
         doc.rollback();
         return Err(Refusal::Unreadable);
     }
     let stamp = Stamp {
         action: meeting_action(command).to_owned(),
         items: match changed {
-            Changed::Entry(_, id) => vec![id],
-            _ => Vec::new(),
+            Changed::Attendee(id)
+            | Changed::Agenda(id)
+            | Changed::Decision(id)
+            | Changed::Action(id) => vec![id],
+            Changed::Details | Changed::Role(_) => Vec::new(),
         },
         by: at.by.clone(),
     };
@@ -186,6 +168,53 @@ pub fn apply_meeting(
             .with_message(stamp.encode()),
     );
     Ok(meeting)
+}
+
+/// Writes what a meeting command changed, and only that.
+fn write_meeting(
+    doc: &mut AutoCommit,
+    meeting: &Meeting,
+    changed: &Changed,
+) -> Result<(), Refusal> {
+    let broken = |_| Refusal::Unreadable;
+    match changed {
+        Changed::Details => [
+            ("title", &meeting.title),
+            ("date", &meeting.date),
+            ("time", &meeting.time),
+            ("place", &meeting.place),
+        ]
+        .into_iter()
+        .try_for_each(|(key, value)| reconcile_prop(&mut *doc, ROOT, key, value))
+        .map_err(broken),
+        Changed::Role(role) => {
+            reconcile_prop(doc, ROOT, role.key(), role.of(meeting)).map_err(broken)
+        }
+        Changed::Attendee(id) => {
+            let map = root_map(doc, "attendees")?;
+            match meeting.attendees.get(id) {
+                Some(when) => reconcile_prop(doc, map, id.as_str(), when).map_err(broken),
+                None => doc
+                    .delete(&map, id.as_str())
+                    .map_err(|_| Refusal::Unreadable),
+            }
+        }
+        Changed::Agenda(id) => put_entry(doc, "agenda", id, meeting.agenda.get(id)),
+        Changed::Decision(id) => put_entry(doc, "decisions", id, meeting.decisions.get(id)),
+        Changed::Action(id) => put_entry(doc, "actions", id, meeting.actions.get(id)),
+    }
+}
+
+/// Writes one entry of a map of the meeting.
+fn put_entry<T: autosurgeon::Reconcile>(
+    doc: &mut AutoCommit,
+    field: &str,
+    id: &str,
+    value: Option<&T>,
+) -> Result<(), Refusal> {
+    let map = root_map(doc, field)?;
+    let value = value.ok_or(Refusal::Unreadable)?;
+    reconcile_prop(doc, map, id, value).map_err(|_| Refusal::Unreadable)
 }
 
 fn meeting_action(command: &MeetingCommand) -> &'static str {
@@ -255,7 +284,7 @@ fn edit_meeting(
             } else {
                 meeting.attendees.remove(who);
             }
-            Changed::Entry("attendees", who.clone())
+            Changed::Attendee(who.clone())
         }
         MeetingCommand::AddAgenda { id, title } => {
             new_entry(meeting.agenda.contains_key(id))?;
@@ -268,7 +297,7 @@ fn edit_meeting(
                 return Err(Refusal::NameEmpty);
             }
             meeting.agenda.insert(id.clone(), item);
-            Changed::Entry("agenda", id.clone())
+            Changed::Agenda(id.clone())
         }
         MeetingCommand::CheckAgenda { item, done } => {
             meeting
@@ -276,7 +305,7 @@ fn edit_meeting(
                 .get_mut(item)
                 .ok_or(Refusal::NoSuchItem)?
                 .done = *done;
-            Changed::Entry("agenda", item.clone())
+            Changed::Agenda(item.clone())
         }
         MeetingCommand::AddDecision { id, text, tally } => {
             new_entry(meeting.decisions.contains_key(id))?;
@@ -291,7 +320,7 @@ fn edit_meeting(
                 tally: *tally,
             };
             meeting.decisions.insert(id.clone(), decision);
-            Changed::Entry("decisions", id.clone())
+            Changed::Decision(id.clone())
         }
         MeetingCommand::AddAction {
             id,
@@ -322,7 +351,7 @@ fn edit_meeting(
                 carried_from: carried_from.clone(),
             };
             meeting.actions.insert(id.clone(), item);
-            Changed::Entry("actions", id.clone())
+            Changed::Action(id.clone())
         }
         MeetingCommand::SetActionStatus { item, status } => {
             meeting
@@ -330,7 +359,7 @@ fn edit_meeting(
                 .get_mut(item)
                 .ok_or(Refusal::NoSuchItem)?
                 .status = *status;
-            Changed::Entry("actions", item.clone())
+            Changed::Action(item.clone())
         }
     })
 }

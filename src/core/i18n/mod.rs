@@ -336,6 +336,20 @@ keys! {
     DueDate,
     Lend,
     Condition,
+    PeopleOne,
+    SquaresChosenOne,
+    PacketsLeftOne,
+    RenewedOnce,
+    DidLend,
+    DidReturn,
+    DidRenew,
+    DidAssign,
+    DidRelease,
+    DidNotice,
+    DidHold,
+    DidSeeds,
+    DidAdd,
+    DidChange,
 }
 
 /// The message for a refused command, in the member's language.
@@ -402,14 +416,41 @@ pub fn refusal(lang: Lang, why: &Refusal) -> String {
     lang.text(key).to_owned()
 }
 
+/// A count with its noun: `one` for exactly one, `other` otherwise.
+pub fn counted(lang: Lang, one: Key, other: Key, count: i64) -> String {
+    let key = if count == 1 { one } else { other };
+    fill(lang.text(key), &[("count", &count.to_string())])
+}
+
 /// "1 plot" / "5 plots".
 pub fn plot_count(lang: Lang, count: usize) -> String {
-    let key = if count == 1 {
-        Key::PlotsOne
-    } else {
-        Key::PlotsOther
-    };
-    fill(lang.text(key), &[("count", &count.to_string())])
+    counted(
+        lang,
+        Key::PlotsOne,
+        Key::PlotsOther,
+        i64::try_from(count).unwrap_or(i64::MAX),
+    )
+}
+
+/// What a change in an item's history did, from its stamp's action words
+/// (see `history::Stamp`), in a word a member knows.
+pub fn history_key(action: &str) -> Key {
+    match action {
+        "lend" => Key::DidLend,
+        "return" => Key::DidReturn,
+        "renew" => Key::DidRenew,
+        "assign plot" | "offer plot" => Key::DidAssign,
+        "release plot" => Key::DidRelease,
+        "first notice" | "final notice" => Key::DidNotice,
+        "place hold" | "cancel hold" => Key::DidHold,
+        "take seeds" | "give seeds" => Key::DidSeeds,
+        action
+            if action.starts_with("add ") || action == "join waitlist" || action == "post aid" =>
+        {
+            Key::DidAdd
+        }
+        _ => Key::DidChange,
+    }
 }
 
 #[cfg(test)]
@@ -485,5 +526,12 @@ mod tests {
         );
         assert_eq!(plot_count(Lang::Es, 1), "1 parcela");
         assert_eq!(plot_count(Lang::En, 3), "3 plots");
+        assert_eq!(
+            counted(Lang::En, Key::PeopleOne, Key::PeopleCount, 1),
+            "1 person"
+        );
+        assert_eq!(history_key("lend"), Key::DidLend);
+        assert_eq!(history_key("add plot"), Key::DidAdd);
+        assert_eq!(history_key("a future action"), Key::DidChange);
     }
 }

@@ -122,17 +122,6 @@ impl Group {
         queue
     }
 
-    /// A garden's shifts by date and time.
-    pub fn shifts_of(&self, site: &str) -> Vec<(&String, &Shift)> {
-        let mut shifts: Vec<_> = self.shifts.iter().filter(|(_, s)| s.site == site).collect();
-        shifts.sort_by(|(ida, a), (idb, b)| {
-            (&a.date, &a.time)
-                .cmp(&(&b.date, &b.time))
-                .then_with(|| ida.cmp(idb))
-        });
-        shifts
-    }
-
     /// Minutes each member worked in a season (a year), over every garden.
     pub fn minutes_in(&self, season: i64) -> BTreeMap<&String, u64> {
         let mut totals = BTreeMap::new();
@@ -144,17 +133,6 @@ impl Group {
             }
         }
         totals
-    }
-
-    /// A garden's log, newest first.
-    pub fn log_of(&self, site: &str) -> Vec<(&String, &LogEntry)> {
-        let mut entries: Vec<_> = self.log.iter().filter(|(_, l)| l.site == site).collect();
-        entries.sort_by(|(ida, a), (idb, b)| {
-            (&b.date, b.created_at)
-                .cmp(&(&a.date, a.created_at))
-                .then_with(|| ida.cmp(idb))
-        });
-        entries
     }
 
     /// What was harvested in a season, by crop and unit, from one plot or

@@ -144,13 +144,6 @@ impl Group {
         out
     }
 
-    /// Every loan still out, soonest due first.
-    pub fn all_loans_out(&self) -> Vec<(&String, &Loan)> {
-        let mut out: Vec<_> = self.loans.iter().filter(|(_, l)| l.is_out()).collect();
-        out.sort_by(|(ida, a), (idb, b)| (&a.due, ida).cmp(&(&b.due, idb)));
-        out
-    }
-
     /// The hold queue of a resource, first come first served.
     pub fn holds_on(&self, resource: &str) -> Vec<(&String, &Hold)> {
         let mut queue: Vec<_> = self

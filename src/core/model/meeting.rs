@@ -105,38 +105,3 @@ named_enum! {
         CarriedOver => "carried-over",
     }
 }
-
-impl Meeting {
-    pub fn agenda_in_order(&self) -> Vec<(&String, &AgendaItem)> {
-        let mut items: Vec<_> = self.agenda.iter().collect();
-        items.sort_by(|(ida, a), (idb, b)| (a.created_at, ida).cmp(&(b.created_at, idb)));
-        items
-    }
-
-    pub fn decisions_in_order(&self) -> Vec<(&String, &Decision)> {
-        let mut items: Vec<_> = self.decisions.iter().collect();
-        items.sort_by(|(ida, a), (idb, b)| (a.created_at, ida).cmp(&(b.created_at, idb)));
-        items
-    }
-
-    pub fn actions_in_order(&self) -> Vec<(&String, &ActionItem)> {
-        let mut items: Vec<_> = self.actions.iter().collect();
-        items.sort_by(|(ida, a), (idb, b)| {
-            (a.created_at, &a.text, ida).cmp(&(b.created_at, &b.text, idb))
-        });
-        items
-    }
-
-    /// Open action items, the ones a later meeting hears about.
-    pub fn open_actions(&self) -> Vec<(&String, &ActionItem)> {
-        self.actions_in_order()
-            .into_iter()
-            .filter(|(_, a)| a.status == ActionStatus::Open)
-            .collect()
-    }
-
-    /// The day it is (or was) held: its date, or the day it was made.
-    pub fn sort_key(&self) -> (String, i64) {
-        (self.date.clone(), self.created_at)
-    }
-}

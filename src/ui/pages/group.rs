@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::GroupGate;
 use crate::core::command::Command;
-use crate::core::i18n::{Key, plot_count};
+use crate::core::i18n::{Key, counted, plot_count};
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
 use crate::ui::components::{PageTitle, TextField};
@@ -98,7 +98,7 @@ fn GroupView(id: DocumentId) -> impl IntoView {
             </a>
             <a class="card" href=Route::Members(id).href() data-testid="members-link">
                 <span class="card-title">{move || app.t(Key::Members)}</span>
-                <span class="card-detail">{move || count(Key::PeopleCount, counts().0)}</span>
+                <span class="card-detail">{move || counted(app.lang.get(), Key::PeopleOne, Key::PeopleCount, i64::try_from(counts().0).unwrap_or(0))}</span>
             </a>
             <a class="card" href=Route::Share(id).href() data-testid="share-link">
                 <span class="card-title">{move || app.t(Key::SyncAndInvite)}</span>

@@ -8,7 +8,7 @@ use crate::core::command::{Command, MemberDetails};
 use crate::core::i18n::Key;
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
-use crate::ui::components::{FieldError, History, PageTitle, TextField, local_date};
+use crate::ui::components::{FieldError, History, InputField, PageTitle, TextField, local_date};
 use crate::ui::state::AppState;
 
 #[component]
@@ -172,8 +172,7 @@ fn MemberView(id: DocumentId, member: String) -> impl IntoView {
                                 view! {
                                     <li class:overdue=overdue>
                                         <a href=Route::Resource(id, r).href()>{item}</a>
-                                        " · "
-                                        {move || app.tf(if overdue { Key::OverdueSince } else { Key::DueOn }, &[("date", &due)])}
+                                        <span class="due">{move || app.tf(if overdue { Key::OverdueSince } else { Key::DueOn }, &[("date", &due)])}</span>
                                     </li>
                                 }
                             })
@@ -190,7 +189,7 @@ fn MemberView(id: DocumentId, member: String) -> impl IntoView {
                 <h2>{move || app.t(Key::Details)}</h2>
                 <TextField id="member-name" label=Key::MemberName value=name error=error />
                 <TextField id="member-languages" label=Key::LanguagesSpoken value=languages hint=Key::LanguagesHint />
-                <TextField id="member-contact" label=Key::Contact value=contact hint=Key::ContactHint />
+                <InputField id="member-contact" label=Key::Contact kind="text" value=contact hint=Key::ContactHint />
                 <label class="check">
                     <input type="checkbox" prop:checked=move || coordinator.get() on:change=move |ev| coordinator.set(event_target_checked(&ev)) />
                     {move || app.t(Key::Coordinator)}
