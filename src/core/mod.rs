@@ -5,9 +5,11 @@
 
 pub mod command;
 pub mod date;
+pub mod export;
 pub mod history;
 pub mod i18n;
 pub mod model;
+pub mod needs;
 pub mod qr;
 pub mod repo;
 pub mod route;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::state::AppState;
-use crate::core::i18n::Key;
+use crate::core::i18n::{Key, Named};
 use crate::core::model::{Group, PlotStatus};
 use crate::core::repo::DocumentId;
 use crate::core::repo::sync::{Link, Trouble};
@@ -199,6 +199,36 @@ pub fn TextField(
     }
 }
 
+/// A labelled text box for longer words: a decision, a note.
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    label: Key,
+    value: RwSignal<String>,
+    #[prop(default = 3)] rows: u32,
+    #[prop(optional)] error: Option<RwSignal<Option<String>>>,
+) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let error = error.unwrap_or_else(|| RwSignal::new(None));
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <label for=id>{move || app.t(label)}</label>
+        <textarea
+            id=id
+            rows=rows
+            aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+            aria-describedby=move || error.get().map(|_| described.clone())
+            prop:value=move || value.get()
+            on:input=move |ev| {
+                value.set(event_target_value(&ev));
+                error.set(None);
+            }
+        ></textarea>
+        <FieldError id=error_id error=error />
+    }
+}
+
 /// The error of a form field, read out when it appears.
 #[component]
 pub fn FieldError(id: String, error: RwSignal<Option<String>>) -> impl IntoView {
@@ -229,7 +259,7 @@ pub fn StatusSelect(id: &'static str, value: RwSignal<PlotStatus>) -> impl IntoV
                 .map(|status| {
                     view! {
                         <option value=status.as_str() selected=move || value.get() == status>
-                            {move || app.t(status_key(status))}
+                            {move || app.t(status.key())}
                         </option>
                     }
                 })
@@ -239,15 +269,6 @@ pub fn StatusSelect(id: &'static str, value: RwSignal<PlotStatus>) -> impl IntoV
 }
 
 /// The catalogue key naming a status.
-pub const fn status_key(status: PlotStatus) -> Key {
-    match status {
-        PlotStatus::Available => Key::StatusAvailable,
-        PlotStatus::Assigned => Key::StatusAssigned,
-        PlotStatus::NeedsAttention => Key::StatusNeedsAttention,
-        PlotStatus::Fallow => Key::StatusFallow,
-    }
-}
-
 /// A plot's status as a badge: a symbol and a word.
 #[component]
 pub fn StatusBadge(status: PlotStatus) -> impl IntoView {
@@ -261,7 +282,7 @@ pub fn StatusBadge(status: PlotStatus) -> impl IntoView {
     view! {
         <span class=format!("badge {}", status.as_str())>
             <span aria-hidden="true">{symbol}" "</span>
-            {move || app.t(status_key(status))}
+            {move || app.t(status.key())}
         </span>
     }
 }
@@ -274,11 +295,10 @@ pub fn Choice<T>(
     label: Key,
     value: RwSignal<T>,
     all: &'static [T],
-    name: fn(T) -> Key,
     as_str: fn(T) -> &'static str,
 ) -> impl IntoView
 where
-    T: Copy + PartialEq + Send + Sync + 'static,
+    T: Named + PartialEq + Send + Sync + 'static,
 {
     let app = expect_context::<AppState>();
     view! {
@@ -298,7 +318,7 @@ where
                 .map(|option| {
                     view! {
                         <option value=as_str(option) selected=move || value.get() == option>
-                            {move || app.t(name(option))}
+                            {move || app.t(option.key())}
                         </option>
                     }
                 })

@@ -4,6 +4,7 @@
 //! commands through [`state::AppState`] and render the hydrated group.
 
 mod components;
+mod needs_me;
 mod pages;
 pub mod state;
 
@@ -50,13 +51,16 @@ fn App() -> impl IntoView {
         }
         // Opening an invite moves on to the group page at once.
         Route::Join { .. } => ().into_any(),
-        // Pages of the domain still being built: not linked from anywhere.
-        Route::Aid(_)
-        | Route::Minutes(..)
-        | Route::Shifts(..)
-        | Route::Log(..)
-        | Route::Export(_)
-        | Route::NotFound => {
+        Route::Aid(id) => view! { <pages::aid::AidPage id=id /> }.into_any(),
+        Route::Minutes(id, meeting) => {
+            view! { <pages::minutes::MinutesPage id=id meeting=meeting /> }.into_any()
+        }
+        Route::Shifts(id, site) => {
+            view! { <pages::shifts::ShiftsPage id=id site=site /> }.into_any()
+        }
+        Route::Log(id, site) => view! { <pages::log::LogPage id=id site=site /> }.into_any(),
+        Route::Export(id) => view! { <pages::export::ExportPage id=id /> }.into_any(),
+        Route::NotFound => {
             view! { <p class="notice">{move || app.t(Key::PageNotFound)}</p> }.into_any()
         }
     };

@@ -23,7 +23,7 @@ pub enum Role {
 impl Role {
     pub const ALL: [Self; 3] = [Self::Facilitator, Self::NoteTaker, Self::Timekeeper];
 
-    const fn key(self) -> &'static str {
+    const fn field(self) -> &'static str {
         match self {
             Self::Facilitator => "facilitator",
             Self::NoteTaker => "note_taker",
@@ -188,7 +188,7 @@ fn write_meeting(
         .try_for_each(|(key, value)| reconcile_prop(&mut *doc, ROOT, key, value))
         .map_err(broken),
         Changed::Role(role) => {
-            reconcile_prop(doc, ROOT, role.key(), role.of(meeting)).map_err(broken)
+            reconcile_prop(doc, ROOT, role.field(), role.of(meeting)).map_err(broken)
         }
         Changed::Attendee(id) => {
             let map = root_map(doc, "attendees")?;

@@ -65,6 +65,19 @@ pub struct MeetingEntry {
     pub date: String,
 }
 
+impl MeetingEntry {
+    /// Meetings sort by the day they are held (or were made), then by when
+    /// they were made.
+    fn order(&self) -> (String, i64) {
+        let day = if self.date.is_empty() {
+            crate::core::date::Date::from_unix_ms(self.created_at, 0).to_string()
+        } else {
+            self.date.clone()
+        };
+        (day, self.created_at)
+    }
+}
+
 /// A person in the group.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
 pub struct Member {
@@ -252,10 +265,21 @@ impl Group {
     /// Meetings, newest first.
     pub fn meetings_by_date(&self) -> Vec<(&String, &MeetingEntry)> {
         let mut meetings: Vec<_> = self.meetings.iter().collect();
-        meetings.sort_by(|(ida, a), (idb, b)| {
-            b.created_at.cmp(&a.created_at).then_with(|| ida.cmp(idb))
-        });
+        meetings.sort_by(|(ida, a), (idb, b)| b.order().cmp(&a.order()).then_with(|| idb.cmp(ida)));
         meetings
+    }
+
+    /// The meetings held before this one, newest first.
+    pub fn meetings_before(&self, meeting: &str) -> Vec<&String> {
+        let Some(this) = self.meetings.get(meeting) else {
+            return Vec::new();
+        };
+        let this = (this.order(), meeting);
+        self.meetings_by_date()
+            .into_iter()
+            .filter(|(id, m)| (m.order(), id.as_str()) < this)
+            .map(|(id, _)| id)
+            .collect()
     }
 
     /// Members ordered by name.

@@ -105,3 +105,78 @@ named_enum! {
         CarriedOver => "carried-over",
     }
 }
+
+impl Meeting {
+    /// Agenda items in the order they were added.
+    pub fn agenda_in_order(&self) -> Vec<(&String, &AgendaItem)> {
+        in_order(&self.agenda, |a| a.created_at)
+    }
+
+    /// Decisions in the order they were taken.
+    pub fn decisions_in_order(&self) -> Vec<(&String, &Decision)> {
+        in_order(&self.decisions, |d| d.created_at)
+    }
+
+    /// Action items in the order they were added.
+    pub fn actions_in_order(&self) -> Vec<(&String, &ActionItem)> {
+        in_order(&self.actions, |a| a.created_at)
+    }
+
+    /// The day it is held, or else the day it was made (UTC).
+    pub fn day(&self) -> String {
+        if self.date.is_empty() {
+            crate::core::date::Date::from_unix_ms(self.created_at, 0).to_string()
+        } else {
+            self.date.clone()
+        }
+    }
+}
+
+/// Entries ordered by when they were made, then by id for ties on two phones.
+fn in_order<T>(map: &BTreeMap<String, T>, made: fn(&T) -> i64) -> Vec<(&String, &T)> {
+    let mut entries: Vec<_> = map.iter().collect();
+    entries.sort_by(|(ida, a), (idb, b)| made(a).cmp(&made(b)).then_with(|| ida.cmp(idb)));
+    entries
+}
+
+/// An action item still open in an earlier meeting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Commitment {
+    pub meeting: String,
+    pub item: String,
+    pub action: ActionItem,
+}
+
+impl Commitment {
+    /// How a later meeting names it in `carried_from`.
+    pub fn source(&self) -> String {
+        format!("{}/{}", self.meeting, self.item)
+    }
+}
+
+/// The open action items of `earlier` meetings that `this` meeting has not
+/// taken on yet, oldest meeting first: "commitments from last time".
+pub fn commitments(this: &Meeting, earlier: &[(String, Meeting)]) -> Vec<Commitment> {
+    let carried: Vec<&str> = this
+        .actions
+        .values()
+        .filter_map(|a| a.carried_from.as_deref())
+        .collect();
+    let mut meetings: Vec<&(String, Meeting)> = earlier.iter().collect();
+    meetings.sort_by(|(ida, a), (idb, b)| a.day().cmp(&b.day()).then_with(|| ida.cmp(idb)));
+    meetings
+        .into_iter()
+        .flat_map(|(id, meeting)| {
+            meeting
+                .actions_in_order()
+                .into_iter()
+                .filter(|(_, a)| a.status == ActionStatus::Open)
+                .map(|(item, action)| Commitment {
+                    meeting: id.clone(),
+                    item: item.clone(),
+                    action: action.clone(),
+                })
+        })
+        .filter(|c| !carried.contains(&c.source().as_str()))
+        .collect()
+}

@@ -42,7 +42,8 @@ pub use group::{
 };
 pub use library::{Category, Condition, Hold, Loan, Resource, SeedMove, Standing};
 pub use meeting::{
-    ActionItem, ActionStatus, AgendaItem, Decision, MEETING_SCHEMA_VERSION, Meeting, Tally,
+    ActionItem, ActionStatus, AgendaItem, Commitment, Decision, MEETING_SCHEMA_VERSION, Meeting,
+    Tally, commitments,
 };
 
 use automerge::{AutoCommit, ROOT, ReadDoc};

@@ -7,7 +7,8 @@ use crate::core::command::Command;
 use crate::core::i18n::{Key, counted, plot_count};
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
-use crate::ui::components::{PageTitle, TextField};
+use crate::ui::components::{Filter, PageTitle, TextField};
+use crate::ui::needs_me::NeedsMe;
 use crate::ui::state::AppState;
 use crate::web::platform::new_id;
 
@@ -39,8 +40,14 @@ fn GroupView(id: DocumentId) -> impl IntoView {
     };
     let counts = move || {
         group.with(|g| {
-            g.as_ref()
-                .map_or((0, 0), |g| (g.members.len(), g.resources.len()))
+            g.as_ref().map_or((0, 0, 0), |g| {
+                let open = g
+                    .aid
+                    .values()
+                    .filter(|p| p.status == crate::core::model::AidStatus::Open)
+                    .count();
+                (g.members.len(), g.resources.len(), open)
+            })
         })
     };
 
@@ -57,11 +64,16 @@ fn GroupView(id: DocumentId) -> impl IntoView {
             Err(refused) => garden_error.set(Some(refused.message)),
         }
     };
+    let meeting_filter = RwSignal::new(String::new());
     let meetings = move || {
+        let filter = meeting_filter.get();
         group.with(|g| {
             g.as_ref().map_or_else(Vec::new, |g| {
                 g.meetings_by_date()
                     .into_iter()
+                    .filter(|(_, m)| {
+                        crate::core::text::matches_filter(&filter, &[&m.title, &m.date])
+                    })
                     .filter_map(|(m, entry)| {
                         Some((
                             DocumentId::parse(m).ok()?,
@@ -91,6 +103,7 @@ fn GroupView(id: DocumentId) -> impl IntoView {
 
     view! {
         <PageTitle title=title back="#/".to_owned() />
+        <NeedsMe id=id group=group />
         <nav class="hub" aria-label=move || app.t(Key::GroupSections)>
             <a class="card" href=Route::Library(id).href() data-testid="library-link">
                 <span class="card-title">{move || app.t(Key::Library)}</span>
@@ -100,8 +113,15 @@ fn GroupView(id: DocumentId) -> impl IntoView {
                 <span class="card-title">{move || app.t(Key::Members)}</span>
                 <span class="card-detail">{move || counted(app.lang.get(), Key::PeopleOne, Key::PeopleCount, i64::try_from(counts().0).unwrap_or(0))}</span>
             </a>
+            <a class="card" href=Route::Aid(id).href() data-testid="aid-link">
+                <span class="card-title">{move || app.t(Key::MutualAid)}</span>
+                <span class="card-detail">{move || count(Key::OpenPostsCount, counts().2)}</span>
+            </a>
             <a class="card" href=Route::Share(id).href() data-testid="share-link">
                 <span class="card-title">{move || app.t(Key::SyncAndInvite)}</span>
+            </a>
+            <a class="card" href=Route::Export(id).href() data-testid="export-link">
+                <span class="card-title">{move || app.t(Key::Export)}</span>
             </a>
         </nav>
         <section aria-labelledby="gardens-heading">
@@ -128,6 +148,9 @@ fn GroupView(id: DocumentId) -> impl IntoView {
         </section>
         <section aria-labelledby="meetings-heading">
             <h2 id="meetings-heading">{move || app.t(Key::Meetings)}</h2>
+            <Show when=move || group.with(|g| g.as_ref().is_some_and(|g| g.meetings.len() > 5))>
+                <Filter id="meetings-filter" value=meeting_filter />
+            </Show>
             <Show
                 when=move || !meetings().is_empty()
                 fallback=move || view! { <p class="empty">{move || app.t(Key::NoMeetingsYet)}</p> }

@@ -4,8 +4,11 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::core::i18n::{Key, Lang};
+use crate::core::model::Group;
+use crate::core::repo::DocumentId;
 use crate::core::route::Route;
 use crate::ui::components::TextField;
+use crate::ui::needs_me::NeedsMe;
 use crate::ui::state::AppState;
 
 #[component]
@@ -28,7 +31,20 @@ pub fn HomePage() -> impl IntoView {
         groups.sort_by(|a, b| crate::core::model::natural_cmp(&a.name, &b.name));
         groups
     };
+    // The groups where this phone knows who the member is.
+    let mine = move || {
+        app.groups.with(|groups| {
+            groups
+                .iter()
+                .filter_map(|g| DocumentId::parse(&g.id).ok())
+                .filter(|id| app.me_in(*id).is_some())
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
+        <For each=mine key=|id| *id let:id>
+            <MyGroup id=id />
+        </For>
         <h1>{move || app.t(Key::YourGroups)}</h1>
         <Show
             when=move || !app.groups.with(Vec::is_empty)
@@ -89,5 +105,28 @@ fn LanguagePicker() -> impl IntoView {
                     .collect_view()}
             </select>
         </div>
+    }
+}
+
+/// What needs the member in one of their groups, read from the phone.
+#[component]
+fn MyGroup(id: DocumentId) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let group = RwSignal::new(None::<Group>);
+    Effect::new(move || {
+        app.remote_tick.track();
+        let Some(repo) = app.store() else { return };
+        leptos::task::spawn_local(async move {
+            if let Ok((read, _)) = repo.open_group(id).await {
+                group.set(Some(read));
+            }
+        });
+    });
+    let name = move || group.with(|g| g.as_ref().map(|g| g.name.clone()).unwrap_or_default());
+    view! {
+        <Show when=move || group.with(Option::is_some)>
+            <p class="group-of-needs"><a href=Route::Group(id).href()>{name}</a></p>
+            <NeedsMe id=id group=group />
+        </Show>
     }
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::GroupGate;
 use crate::core::command::Command;
+use crate::core::i18n::Named;
 use crate::core::i18n::{Key, counted};
 use crate::core::model::{Category, Standing};
 use crate::core::repo::DocumentId;
@@ -19,15 +20,6 @@ pub fn LibraryPage(id: DocumentId) -> impl IntoView {
         <GroupGate id=id>
             <LibraryView id=id />
         </GroupGate>
-    }
-}
-
-pub const fn category_key(category: Category) -> Key {
-    match category {
-        Category::Tool => Key::CategoryTool,
-        Category::Equipment => Key::CategoryEquipment,
-        Category::Seeds => Key::CategorySeeds,
-        Category::Space => Key::CategorySpace,
     }
 }
 
@@ -64,7 +56,7 @@ fn LibraryView(id: DocumentId) -> impl IntoView {
                             .filter_map(|(_, l)| g.member_name(&l.borrower).map(str::to_owned))
                             .collect();
                         let holds = g.holds_on(r).len();
-                        let kind = lang.text(category_key(item.category));
+                        let kind = lang.text(item.category.key());
                         let shown = matches_filter(
                             &filter,
                             &[&item.name, kind, &item.kept_at, &out.join(" ")],
@@ -156,7 +148,7 @@ fn LibraryView(id: DocumentId) -> impl IntoView {
         <form class="panel" on:submit=add novalidate>
             <h2>{move || app.t(Key::AddToLibrary)}</h2>
             <TextField id="item-name" label=Key::ItemName value=name error=error />
-            <Choice id="item-category" label=Key::Category value=category all=Category::ALL name=category_key as_str=Category::as_str />
+            <Choice id="item-category" label=Key::Category value=category all=Category::ALL as_str=Category::as_str />
             <TextField id="item-kept" label=Key::KeptAt value=kept_at hint=Key::KeptAtHint />
             <Show when=move || category.get() == Category::Seeds>
                 <InputField id="item-packets" label=Key::PacketsInLibrary kind="number" value=packets error=packets_error />

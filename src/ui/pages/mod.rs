@@ -1,14 +1,19 @@
 //! One file a page.
 
+pub mod aid;
+pub mod export;
 pub mod group;
 pub mod home;
 pub mod library;
+pub mod log;
 pub mod meeting;
 pub mod member;
 pub mod members;
+pub mod minutes;
 pub mod plot;
 pub mod resource;
 pub mod share;
+pub mod shifts;
 pub mod site;
 
 use leptos::prelude::*;

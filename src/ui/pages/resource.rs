@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 
 use super::GroupGate;
-use super::library::{category_key, standing_badge};
+use super::library::standing_badge;
 use crate::core::command::Command;
+use crate::core::i18n::Named;
 use crate::core::i18n::{Key, counted};
 use crate::core::model::{Category, Condition};
 use crate::core::repo::DocumentId;
@@ -23,15 +24,6 @@ pub fn ResourcePage(id: DocumentId, resource: String) -> impl IntoView {
         <GroupGate id=id>
             <ResourceView id=id resource=resource.clone() />
         </GroupGate>
-    }
-}
-
-pub const fn condition_key(condition: Condition) -> Key {
-    match condition {
-        Condition::Available => Key::StandingAvailable,
-        Condition::NeedsRepair => Key::StandingNeedsRepair,
-        Condition::Missing => Key::StandingMissing,
-        Condition::Retired => Key::StandingRetired,
     }
 }
 
@@ -197,7 +189,7 @@ fn ResourceView(id: DocumentId, resource: String) -> impl IntoView {
                     view! { <span data-testid="standing"><Badge class=class symbol=symbol text=word /></span> }
                 })}
                 " "
-                {move || item.with(|i| i.as_ref().map(|i| app.t(category_key(i.category))))}
+                {move || item.with(|i| i.as_ref().map(|i| app.t(i.category.key())))}
             </p>
             {move || item.with(|i| i.as_ref().filter(|i| !i.kept_at.is_empty()).map(|i| {
                 let place = i.kept_at.clone();
@@ -276,7 +268,7 @@ fn ResourceView(id: DocumentId, resource: String) -> impl IntoView {
                 </Show>
             </Show>
             <div class="panel">
-                <Choice id="condition" label=Key::Condition value=condition all=Condition::ALL name=condition_key as_str=Condition::as_str />
+                <Choice id="condition" label=Key::Condition value=condition all=Condition::ALL as_str=Condition::as_str />
                 <button type="button" on:click=move |_| save_condition.run(())>{move || app.t(Key::Save)}</button>
             </div>
             <History id=id item=resource.clone() />

@@ -114,6 +114,14 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
             fallback=move || view! { <p class="error" role="alert">{move || app.t(Key::SiteNotFound)}</p> }
         >
             <PageTitle title=title back=Route::Group(id).href() />
+            <nav class="hub" aria-label=move || app.t(Key::GroupSections)>
+                <a class="card" href=Route::Shifts(id, site.clone()).href() data-testid="shifts-link">
+                    <span class="card-title">{move || app.t(Key::WorkDays)}</span>
+                </a>
+                <a class="card" href=Route::Log(id, site.clone()).href() data-testid="log-link">
+                    <span class="card-title">{move || app.t(Key::GardenLog)}</span>
+                </a>
+            </nav>
             <PlotMap id=id site=site.clone() />
             <h2>{move || app.t(Key::Plots)}</h2>
             <Filter id="plots-filter" value=filter />
