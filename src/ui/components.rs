@@ -494,10 +494,14 @@ pub fn local_time(app: AppState, ms: i64) -> String {
     #[expect(clippy::cast_precision_loss, reason = "ms dates fit f64 exactly")]
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     let tag = app.lang.get_untracked().tag();
+    // Hours and minutes: seconds are noise to a member.
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"hour".into(), &"numeric".into());
+    let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
     format!(
         "{} {}",
         String::from(date.to_locale_date_string(tag, &wasm_bindgen::JsValue::UNDEFINED)),
-        String::from(date.to_locale_time_string(tag))
+        String::from(date.to_locale_time_string_with_options(tag, &options))
     )
 }
 

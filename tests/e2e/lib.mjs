@@ -69,10 +69,23 @@ export async function launch(t, profile) {
   return { context, page, profile, errors };
 }
 
-/** Saves a screenshot a reviewer can look at: target/screenshots/<name>.png */
+/**
+ * Saves a screenshot a reviewer can look at: target/screenshots/<name>.png,
+ * the whole page; a long page also as phone-screen parts <name>.1.png, ...
+ */
 export async function shot(page, name) {
   await mkdir(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (height > PHONE.height * 1.5) {
+    // Screen by screen, as the member scrolls (the header stays on top).
+    const step = PHONE.height - 160;
+    for (let part = 0; part * step < height - 160; part++) {
+      await page.evaluate((y) => window.scrollTo(0, y), part * step);
+      await page.screenshot({ path: join(SHOTS, `${name}.${part + 1}.png`) });
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+  }
 }
 
 /**

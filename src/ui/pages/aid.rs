@@ -212,6 +212,7 @@ fn PostForm(id: DocumentId) -> impl IntoView {
             Ok(()) => {
                 title.set(String::new());
                 details.set(String::new());
+                urgency.set(Urgency::Normal);
             }
             Err(refused) => title_error.set(Some(refused.message)),
         }

@@ -131,14 +131,12 @@ fn ExportView(id: DocumentId) -> impl IntoView {
         <PageTitle title=Signal::derive(move || app.t(Key::Export).to_owned()) back=Route::Group(id).href() />
         <p>{move || app.t(Key::ExportIntro)}</p>
         <FieldError id="export-error".to_owned() error=error />
-        <ul class="plain-list">
+        <div class="stack">
             {File::ALL.into_iter().map(|file| view! {
-                <li>
-                    <button type="button" data-testid=file.test_id() on:click=move |_| export(file)>
-                        {move || app.t(file.label())}
-                    </button>
-                </li>
+                <button type="button" data-testid=file.test_id() on:click=move |_| export(file)>
+                    {move || app.t(file.label())}
+                </button>
             }).collect_view()}
-        </ul>
+        </div>
     }
 }

@@ -163,13 +163,15 @@ fn LogView(id: DocumentId, site: String) -> impl IntoView {
                     <ul class="plain-list" data-testid="harvest-totals">
                         {whole.iter().map(|t| view! { <li>{harvest_line(t)}</li> }).collect_view()}
                     </ul>
-                    <h3>{move || app.t(Key::ByPlot)}</h3>
-                    <ul class="plain-list" data-testid="harvest-by-plot">
-                        {by_plot.into_iter().map(|(label, totals)| {
-                            let lines = totals.iter().map(harvest_line).collect::<Vec<_>>().join(", ");
-                            view! { <li><strong>{label}</strong>" · "{lines}</li> }
-                        }).collect_view()}
-                    </ul>
+                    {(!by_plot.is_empty()).then(|| view! {
+                        <h3>{move || app.t(Key::ByPlot)}</h3>
+                        <ul class="plain-list" data-testid="harvest-by-plot">
+                            {by_plot.into_iter().map(|(label, totals)| {
+                                let lines = totals.iter().map(harvest_line).collect::<Vec<_>>().join(", ");
+                                view! { <li><strong>{label}</strong>" · "{lines}</li> }
+                            }).collect_view()}
+                        </ul>
+                    })}
                 }.into_any()
             }}
         </section>

@@ -312,8 +312,10 @@ fn Attendance(held: Held) -> impl IntoView {
     view! {
         <details class="panel">
             <summary>
-                {move || app.t(Key::Attendance)}" · "
-                <span data-testid="present-count">{move || counted(app.lang.get(), Key::PresentOne, Key::PresentCount, count())}</span>
+                <span>
+                    {move || app.t(Key::Attendance)}" · "
+                    <span data-testid="present-count">{move || counted(app.lang.get(), Key::PresentOne, Key::PresentCount, count())}</span>
+                </span>
             </summary>
             <Filter id="attendance-filter" value=filter />
             <ul class="plain-list checks" data-testid="attendance">

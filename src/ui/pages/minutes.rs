@@ -62,37 +62,39 @@ fn MinutesView(id: DocumentId, meeting: DocumentId) -> impl IntoView {
             error.set(Some(app.tf(Key::ErrStorage, &[("error", &why)])));
         }
     };
-    let page = move || {
-        let m = read.get()?;
-        let Some(m) = m else {
-            return Some(
-                view! { <p class="notice">{move || app.t(Key::MeetingNotFound)}</p> }.into_any(),
-            );
-        };
-        let when = [local_date(app, &m.day()), m.time.clone(), m.place.clone()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" · ");
-        let roles = Role::ALL
-            .into_iter()
-            .filter_map(|role| {
-                let who = name(role.of(&m)?);
-                Some(view! { <p><strong>{move || app.t(role.key())}": "</strong>{who}</p> })
-            })
-            .collect_view();
-        let mut present: Vec<String> = m.attendees.keys().map(|p| name(p)).collect();
-        present.sort_by(|a, b| natural_cmp(a, b));
-        let present = present.join(", ");
-        let agenda = m
-            .agenda_in_order()
-            .into_iter()
-            .map(|(_, item)| {
-                let mark = if item.done { "☑ " } else { "☐ " };
-                view! { <li><span aria-hidden="true">{mark}</span>{item.title.clone()}</li> }
-            })
-            .collect_view();
-        let decisions = m
+    let page =
+        move || {
+            let m = read.get()?;
+            let Some(m) = m else {
+                return Some(
+                    view! { <p class="notice">{move || app.t(Key::MeetingNotFound)}</p> }
+                        .into_any(),
+                );
+            };
+            let when = [local_date(app, &m.day()), m.time.clone(), m.place.clone()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let roles = Role::ALL
+                .into_iter()
+                .filter_map(|role| {
+                    let who = name(role.of(&m)?);
+                    Some(view! { <p><strong>{move || app.t(role.key())}": "</strong>{who}</p> })
+                })
+                .collect_view();
+            let mut present: Vec<String> = m.attendees.keys().map(|p| name(p)).collect();
+            present.sort_by(|a, b| natural_cmp(a, b));
+            let present = present.join(", ");
+            let agenda = m
+                .agenda_in_order()
+                .into_iter()
+                .map(|(_, item)| {
+                    let mark = if item.done { "☑ " } else { "☐ " };
+                    view! { <li><span aria-hidden="true">{mark}</span>{item.title.clone()}</li> }
+                })
+                .collect_view();
+            let decisions = m
             .decisions_in_order()
             .into_iter()
             .map(|(_, d)| {
@@ -105,52 +107,46 @@ fn MinutesView(id: DocumentId, meeting: DocumentId) -> impl IntoView {
                 }
             })
             .collect_view();
-        let actions = m
+            let actions = m
             .actions_in_order()
             .into_iter()
             .map(|(_, a)| {
-                let owner = a.owner.as_deref().map(name).unwrap_or_default();
+                let owner = a.owner.as_deref().map(name);
                 let due = (!a.due.is_empty()).then(|| local_date(app, &a.due));
                 let status = a.status;
+                let mark = if status == ActionStatus::Done { "☑ " } else { "☐ " };
                 view! {
-                    <tr>
-                        <td>{a.text.clone()}</td>
-                        <td>{owner}</td>
-                        <td>{due}</td>
-                        <td>{move || app.t(status.key())}{(status == ActionStatus::Done).then_some(" ✓")}</td>
-                    </tr>
+                    <li>
+                        <span aria-hidden="true">{mark}</span>
+                        <strong>{a.text.clone()}</strong>
+                        {owner.map(|o| view! { " — "{o} })}
+                        {due.map(|d| view! { " · "{move || app.tf(Key::ByDate, &[("date", &d)])} })}
+                        " · "{move || app.t(status.key())}
+                    </li>
                 }
             })
             .collect_view();
-        let notes = m.notes.as_str().to_owned();
-        Some(
-            view! {
-                <article class="minutes" data-testid="minutes">
-                    <h1>{m.title.clone()}</h1>
-                    <p>{when}</p>
-                    {roles}
-                    <p><strong>{move || app.t(Key::Attendance)}": "</strong>{present}</p>
-                    <h2>{move || app.t(Key::Agenda)}</h2>
-                    <ul class="plain">{agenda}</ul>
-                    <h2>{move || app.t(Key::Decisions)}</h2>
-                    <ol>{decisions}</ol>
-                    <h2>{move || app.t(Key::ActionItems)}</h2>
-                    <table>
-                        <thead><tr>
-                            <th scope="col">{move || app.t(Key::ActionText)}</th>
-                            <th scope="col">{move || app.t(Key::Owner)}</th>
-                            <th scope="col">{move || app.t(Key::DueDate)}</th>
-                            <th scope="col">{move || app.t(Key::Status)}</th>
-                        </tr></thead>
-                        <tbody>{actions}</tbody>
-                    </table>
-                    <h2>{move || app.t(Key::Notes)}</h2>
-                    <p class="wording">{notes}</p>
-                </article>
-            }
-            .into_any(),
-        )
-    };
+            let notes = m.notes.as_str().to_owned();
+            Some(
+                view! {
+                    <article class="minutes" data-testid="minutes">
+                        <h2 class="minutes-title">{m.title.clone()}</h2>
+                        <p>{when}</p>
+                        {roles}
+                        <p><strong>{move || app.t(Key::Attendance)}": "</strong>{present}</p>
+                        <h2>{move || app.t(Key::Agenda)}</h2>
+                        <ul class="plain">{agenda}</ul>
+                        <h2>{move || app.t(Key::Decisions)}</h2>
+                        <ol>{decisions}</ol>
+                        <h2>{move || app.t(Key::ActionItems)}</h2>
+                        <ul class="plain">{actions}</ul>
+                        <h2>{move || app.t(Key::Notes)}</h2>
+                        <p class="wording">{notes}</p>
+                    </article>
+                }
+                .into_any(),
+            )
+        };
     view! {
         <div class="no-print">
             <PageTitle title=Signal::derive(move || app.t(Key::Minutes).to_owned()) back=Route::Meeting(id, meeting).href() />
