@@ -5,6 +5,7 @@ use super::{
     At, Command, Field, MAX_LABEL, MAX_NOTE, MAX_SHORT, MAX_SIZE, Refusal, Touched, coming, fresh,
     happened, line, member, member_name, name, note, time,
 };
+use crate::core::date::Date;
 use crate::core::model::{
     Group, LogEntry, LogKind, MAX_GRID, Member, Plot, PlotStatus, Shift, Site, WaitlistEntry,
     format_cells,
@@ -76,7 +77,8 @@ fn hand_over(plot: &mut Plot, season: i64, member: &str, at: &At) {
     if !holders.iter().any(|h| h == member) {
         holders.push(member.to_owned());
     }
-    if season == at.season() {
+    // A plot under follow-up stays so until a coordinator clears it.
+    if season == at.season() && plot.status != PlotStatus::NeedsAttention {
         plot.status = PlotStatus::Assigned;
     }
 }
@@ -172,6 +174,12 @@ pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<
             let garden = plot(group, id)?.site.clone();
             let text = label(group, &garden, text, Some(id))?;
             let measure = size(measure)?;
+            let holder = plot(group, id)?.holders_in(at.season()).first().cloned();
+            if let (PlotStatus::Available, Some(holder)) = (status, holder) {
+                return Err(Refusal::StillHeld {
+                    by: member_name(group, &holder),
+                });
+            }
             let entry = plot_mut(group, id)?;
             entry.label = text;
             entry.size = measure;
@@ -250,15 +258,16 @@ pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<
         } => {
             let day = happened(day, at)?;
             let entry = plot(group, id)?;
+            let given = |notice: &Option<String>| {
+                notice.as_deref().and_then(crate::core::date::Date::parse)
+            };
             if *last {
-                let first = entry
-                    .first_notice
-                    .as_deref()
-                    .and_then(crate::core::date::Date::parse)
-                    .ok_or(Refusal::NoFirstNotice)?;
+                let first = given(&entry.first_notice).ok_or(Refusal::NoFirstNotice)?;
                 if day < first {
                     return Err(Refusal::FinalBeforeFirst);
                 }
+            } else if given(&entry.final_notice).is_some_and(|last| day > last) {
+                return Err(Refusal::FinalBeforeFirst);
             }
             let entry = plot_mut(group, id)?;
             entry.status = PlotStatus::NeedsAttention;
@@ -300,9 +309,20 @@ pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<
             if let Some(known) = known {
                 member(group, known)?;
             }
+            let who = name(who)?;
+            let waiting = group.waitlist.values().any(|w| {
+                w.site == *garden
+                    && match (known, &w.member) {
+                        (Some(known), Some(them)) => known == them,
+                        _ => w.name.to_lowercase() == who.to_lowercase(),
+                    }
+            });
+            if waiting {
+                return Err(Refusal::AlreadyWaiting { name: who });
+            }
             let entry = WaitlistEntry {
                 site: garden.clone(),
-                name: name(who)?,
+                name: who,
                 contact: line(contact, MAX_SHORT)?,
                 member: known.clone(),
                 priority: line(priority, MAX_SHORT)?,
@@ -414,6 +434,10 @@ pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<
                 return Err(Refusal::TooManyMinutes);
             }
             let shift = shift_mut(group, id)?;
+            // Hours are worked on the day, not before.
+            if Date::parse(&shift.date).is_some_and(|day| day > at.today) {
+                return Err(Refusal::DateInFuture);
+            }
             if minutes == 0 {
                 shift.minutes.remove(who);
             } else {

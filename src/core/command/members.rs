@@ -1,6 +1,7 @@
 //! Members: who is in the group and how to reach them.
 
 use super::{At, Command, Field, MAX_SHORT, Refusal, Touched, fresh, line, name};
+use crate::core::date::Date;
 use crate::core::model::{Group, Member};
 
 pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<Touched>, Refusal> {
@@ -33,7 +34,16 @@ pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<
             }
             // Removing someone who holds things would leave plots and loans
             // pointing at nobody: they are handed back first.
-            if let Some((_, plot)) = group.plots_held_by(member, at.season()).first() {
+            // This season or one already planned.
+            let season = at.season();
+            let holds_plot = group.plots.values().find(|plot| {
+                plot.holders_in(season).contains(member)
+                    || plot.holders.iter().any(|(year, holders)| {
+                        year.parse::<i64>().is_ok_and(|year| year > season)
+                            && holders.contains(member)
+                    })
+            });
+            if let Some(plot) = holds_plot {
                 return Err(Refusal::MemberHoldsPlot {
                     label: plot.label.clone(),
                 });
@@ -50,11 +60,28 @@ pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<
                 .filter(|(_, h)| &h.member == member)
                 .map(|(id, _)| id.clone())
                 .collect();
+            // Their places on shifts to come are freed; past shifts keep
+            // who came and the hours worked.
+            let shifts: Vec<String> = group
+                .shifts
+                .iter()
+                .filter(|(_, s)| {
+                    s.signups.contains_key(member)
+                        && Date::parse(&s.date).is_none_or(|day| day >= at.today)
+                })
+                .map(|(id, _)| id.clone())
+                .collect();
             group.members.remove(member);
             let mut touched = vec![Touched::Removed(Field::Members, member.clone())];
             for hold in holds {
                 group.holds.remove(&hold);
                 touched.push(Touched::Removed(Field::Holds, hold));
+            }
+            for shift in shifts {
+                if let Some(s) = group.shifts.get_mut(&shift) {
+                    s.signups.remove(member);
+                }
+                touched.push(Touched::Put(Field::Shifts, shift));
             }
             Ok(touched)
         }

@@ -366,6 +366,14 @@ pub enum Refusal {
     FinalBeforeFirst,
     ShiftFull,
     AlreadySignedUp,
+    /// A plot someone holds this season cannot be made available.
+    StillHeld {
+        by: String,
+    },
+    /// The same person is already waiting in this garden.
+    AlreadyWaiting {
+        name: String,
+    },
     NotSignedUp,
     TooManyMinutes,
     CropEmpty,

@@ -550,4 +550,12 @@ pub const TEXTS: &[(Key, &str)] = &[
     (Meeting, "Meeting"),
     (ConfirmDeleteShift, "Delete this shift and its sign-ups?"),
     (ConfirmDeleteLog, "Delete this log entry?"),
+    (
+        ErrStillHeld,
+        "{by} holds this plot this season. Release it first to make it available.",
+    ),
+    (
+        ErrAlreadyWaiting,
+        "{name} is already on this garden's waitlist.",
+    ),
 ];

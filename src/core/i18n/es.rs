@@ -568,4 +568,12 @@ pub const TEXTS: &[(Key, &str)] = &[
         "¿Borrar este turno y quiénes se apuntaron?",
     ),
     (ConfirmDeleteLog, "¿Borrar esta anotación?"),
+    (
+        ErrStillHeld,
+        "{by} tiene esta parcela esta temporada. Libérala primero para dejarla disponible.",
+    ),
+    (
+        ErrAlreadyWaiting,
+        "{name} ya está en la lista de espera de este huerto.",
+    ),
 ];

@@ -505,6 +505,8 @@ keys! {
     Meeting,
     ConfirmDeleteShift,
     ConfirmDeleteLog,
+    ErrStillHeld,
+    ErrAlreadyWaiting,
 }
 
 /// The message for a refused command, in the member's language.
@@ -529,6 +531,8 @@ pub fn refusal(lang: Lang, why: &Refusal) -> String {
         Refusal::OnLoan { to } => return with(Key::ErrOnLoan, "to", to),
         Refusal::HeldFor { name } => return with(Key::ErrHeldFor, "name", name),
         Refusal::MemberHasLoan { name } => return with(Key::ErrMemberHasLoan, "name", name),
+        Refusal::StillHeld { by } => return with(Key::ErrStillHeld, "by", by),
+        Refusal::AlreadyWaiting { name } => return with(Key::ErrAlreadyWaiting, "name", name),
         Refusal::NotEnoughSeeds { left } => {
             return with(Key::ErrNotEnoughSeeds, "left", &left.to_string());
         }

@@ -41,6 +41,8 @@ struct Row {
     /// (member id, name, minutes worked)
     people: Vec<(String, String, u64)>,
     past: bool,
+    /// Today or before: hours can be recorded.
+    begun: bool,
 }
 
 #[component]
@@ -86,10 +88,11 @@ fn ShiftsView(id: DocumentId, site: String) -> impl IntoView {
                         })
                         .collect();
                     people.sort_by(|a, b| crate::core::model::natural_cmp(&a.1, &b.1));
+                    let day = crate::core::date::Date::parse(&shift.date);
                     Row {
                         id: shift_id.clone(),
-                        past: crate::core::date::Date::parse(&shift.date)
-                            .is_some_and(|d| d < today),
+                        past: day.is_some_and(|d| d < today),
+                        begun: day.is_some_and(|d| d <= today),
                         shift: shift.clone(),
                         people,
                     }
@@ -148,6 +151,7 @@ fn ShiftsView(id: DocumentId, site: String) -> impl IntoView {
             shift,
             people,
             past,
+            begun,
         } = row;
         let title = if shift.title.is_empty() {
             app.t(shift.kind.key()).to_owned()
@@ -216,7 +220,7 @@ fn ShiftsView(id: DocumentId, site: String) -> impl IntoView {
                             open.set(Some((sign_id.clone(), false)));
                         }>{move || app.t(Key::SignUp)}</button>
                     })}
-                    {(anyone || !no_hours).then(|| view! {
+                    {(begun && (anyone || !no_hours)).then(|| view! {
                         <button type="button" on:click=move |_| {
                             who.set(app.me_in(id).unwrap_or_default());
                             worked.set(String::new());
