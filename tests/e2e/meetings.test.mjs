@@ -21,6 +21,7 @@ async function groupWithRosaAndAna(page, name) {
     await page.getByRole('button', { name: 'Add a member' }).click();
     await page.getByTestId('members').getByText(member).waitFor();
   }
+  await shot(page, 'members');
   await page.getByRole('link', { name: /Rosa Díaz/ }).click();
   await page.getByTestId('me-button').click();
   await page.getByTestId('this-is-me').waitFor();
