@@ -38,13 +38,12 @@ test('a group with three plots, one assigned, survives a reload and a browser re
   await shot(page, 'plot');
   await page.getByRole('link', { name: 'Back' }).click();
   await page.getByText('Held by Rosa Díaz').waitFor();
-  // A holder for B1, but it still needs attention: the member says so.
+  // A holder for B1: a plot under follow-up stays so until it is cleared.
   await page.getByRole('link', { name: /B1/ }).click();
   await page.getByLabel('Plot holder').selectOption({ label: 'Rosa Díaz' });
   await page.getByTestId('give-plot').click();
   await page.getByTestId('holders').getByText('Rosa Díaz').waitFor();
-  assert.equal(await page.getByLabel('Status').inputValue(), 'assigned');
-  await page.getByLabel('Status').selectOption({ label: 'Needs attention' });
+  assert.equal(await page.getByLabel('Status').inputValue(), 'needs-attention');
   await page.getByRole('button', { name: 'Save' }).first().click();
   await page.getByTestId('plot-saved').waitFor();
   await page.getByLabel('Size').fill('2 × 3 m');
