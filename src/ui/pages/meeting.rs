@@ -268,6 +268,13 @@ fn Roles(held: Held) -> impl IntoView {
     let members = member_names(app, held.id);
     let roles = Role::ALL.map(|role| {
         let chosen = RwSignal::new(held.with(|m| role.of(m).cloned().unwrap_or_default()));
+        // Follows what another phone chose.
+        Effect::new(move || {
+            let now = held.with(|m| role.of(m).cloned().unwrap_or_default());
+            if chosen.get_untracked() != now {
+                chosen.set(now);
+            }
+        });
         // Saved as soon as it is chosen.
         Effect::watch(
             move || chosen.get(),
