@@ -1,5 +1,6 @@
-//! A group's invite link as a QR code, so one member can show it on a phone
-//! and another can scan it. Drawn here as SVG: no network, no script.
+//! QR codes: a group's invite link and the codes phones swap at a meeting,
+//! drawn here as SVG (no network, no script), and read back from a camera
+//! frame or a photo where the browser cannot read them itself.
 
 use std::fmt::Write;
 
@@ -54,6 +55,27 @@ pub fn svg(text: &str) -> Option<String> {
     }
     svg.push_str(r#""/></svg>"#);
     Some(svg)
+}
+
+/// The QR version (1 to 40) `text` needs: the code is 17 + 4 × version
+/// modules wide.
+pub fn version(text: &str) -> Option<u8> {
+    let qr = QrCode::encode_text(text, QrCodeEcc::Medium).ok()?;
+    Some(qr.version().value())
+}
+
+/// The text of the first QR code found in a greyscale image (one byte a
+/// pixel, rows top to bottom), or `None`.
+pub fn read(width: usize, height: usize, luma: &[u8]) -> Option<String> {
+    if width == 0 || luma.len() < width * height {
+        return None;
+    }
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| luma[y * width + x]);
+    image
+        .detect_grids()
+        .into_iter()
+        .find_map(|grid| grid.decode().ok().map(|(_, text)| text))
 }
 
 #[cfg(test)]
@@ -161,6 +183,33 @@ mod tests {
                 "a module is drawn outside the viewBox"
             );
         }
+    }
+
+    /// Draws the SVG the app shows into a greyscale image, `scale` pixels a
+    /// module, the way a screen shows it.
+    fn render(svg: &str, scale: i32) -> (usize, Vec<u8>) {
+        let side = view_box_side(svg);
+        let dark = dark_modules(svg);
+        let pixels = side * scale;
+        let mut luma = Vec::new();
+        for y in 0..pixels {
+            for x in 0..pixels {
+                let on = dark.contains(&(x / scale, y / scale));
+                luma.push(if on { 20 } else { 235 });
+            }
+        }
+        (usize::try_from(pixels).unwrap(), luma)
+    }
+
+    #[test]
+    fn a_drawn_code_reads_back_to_its_text() {
+        let code = "GEBAFBMHBQ6VKNL7OZNUSAGIAHMU43YHB2M7AAAAAEHQQRJXHHVXPLTXDDXVD27A7DROPK2N7OAI";
+        for text in [INVITE, code] {
+            let (side, luma) = render(&svg(text).unwrap(), 4);
+            assert_eq!(read(side, side, &luma).as_deref(), Some(text));
+        }
+        assert_eq!(read(10, 10, &[255; 100]), None);
+        assert_eq!(read(10, 10, &[0; 5]), None);
     }
 
     #[test]

@@ -13,6 +13,10 @@ pub enum Route {
     Plot(DocumentId, String),
     /// Sync and invite settings of a group.
     Share(DocumentId),
+    /// Syncing with the phones at a meeting, and updates files.
+    Phones(DocumentId),
+    /// A host's code sent as a link: join the group it is sealed to.
+    Meet(String),
     /// A meeting of a group: the group, then the meeting's own document.
     Meeting(DocumentId, DocumentId),
     Members(DocumentId),
@@ -57,6 +61,8 @@ impl Route {
                 group(id).map_or(Self::NotFound, |g| Self::Plot(g, (*plot).to_owned()))
             }
             ["g", id, "share"] => group(id).map_or(Self::NotFound, Self::Share),
+            ["g", id, "phones"] => group(id).map_or(Self::NotFound, Self::Phones),
+            ["meet", code] => Self::Meet((*code).to_owned()),
             ["g", id, "members"] => group(id).map_or(Self::NotFound, Self::Members),
             ["g", id, "member", member] => {
                 group(id).map_or(Self::NotFound, |g| Self::Member(g, (*member).to_owned()))
@@ -100,6 +106,7 @@ impl Route {
             | Self::Site(id, _)
             | Self::Plot(id, _)
             | Self::Share(id)
+            | Self::Phones(id)
             | Self::Meeting(id, _)
             | Self::Members(id)
             | Self::Member(id, _)
@@ -110,7 +117,7 @@ impl Route {
             | Self::Shifts(id, _)
             | Self::Log(id, _)
             | Self::Export(id) => Some(*id),
-            Self::Home | Self::Join { .. } | Self::NotFound => None,
+            Self::Home | Self::Join { .. } | Self::Meet(_) | Self::NotFound => None,
         }
     }
 
@@ -122,6 +129,8 @@ impl Route {
             Self::Site(id, site) => format!("#/g/{id}/site/{site}"),
             Self::Plot(id, plot) => format!("#/g/{id}/plot/{plot}"),
             Self::Share(id) => format!("#/g/{id}/share"),
+            Self::Phones(id) => format!("#/g/{id}/phones"),
+            Self::Meet(code) => format!("#/meet/{code}"),
             Self::Meeting(id, meeting) => format!("#/g/{id}/meeting/{meeting}"),
             Self::Members(id) => format!("#/g/{id}/members"),
             Self::Member(id, member) => format!("#/g/{id}/member/{member}"),
@@ -188,6 +197,8 @@ mod tests {
             Route::Site(id, "s1".into()),
             Route::Plot(id, "p9".into()),
             Route::Share(id),
+            Route::Phones(id),
+            Route::Meet("GEBAFBMH".into()),
             Route::Meeting(id, DocumentId::from_bytes([4; 16])),
             Route::Members(id),
             Route::Member(id, "m1".into()),

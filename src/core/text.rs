@@ -35,9 +35,54 @@ pub fn sync_server_address(text: &str) -> Option<String> {
     fine.then(|| text.to_owned())
 }
 
+/// A STUN server as the browser takes it: `stun:host` or `stun:host:port`.
+pub fn is_stun_address(text: &str) -> bool {
+    text.strip_prefix("stun:").is_some_and(|rest| {
+        let (host, port) = rest.rsplit_once(':').unwrap_or((rest, "3478"));
+        !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.[]:".contains(c))
+            && port.parse::<u16>().is_ok_and(|p| p > 0)
+            && text.len() <= 200
+    })
+}
+
+/// A name as a file name's stem: letters and digits kept (any script),
+/// everything else a dash. "Eastside Garden!" → "Eastside-Garden".
+pub fn file_stem(name: &str) -> String {
+    let stem: Vec<&str> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if stem.is_empty() {
+        "common-ground".to_owned()
+    } else {
+        stem.join("-")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stun_addresses_and_file_stems() {
+        assert!(is_stun_address("stun:stun.example.org:3478"));
+        assert!(is_stun_address("stun:192.0.2.1"));
+        for bad in [
+            "stun:",
+            "turn:x.org",
+            "stun:a b",
+            "stun:x.org:0",
+            "stun:x.org:99999",
+        ] {
+            assert!(!is_stun_address(bad), "{bad}");
+        }
+        assert_eq!(file_stem("Eastside Garden!"), "Eastside-Garden");
+        assert_eq!(file_stem("社区 菜园"), "社区-菜园");
+        assert_eq!(file_stem("../"), "common-ground");
+    }
 
     #[test]
     fn sync_server_addresses_are_websocket_urls() {

@@ -4,6 +4,7 @@
 //! commands through [`state::AppState`] and render the hydrated group.
 
 mod components;
+mod meet;
 mod needs_me;
 mod pages;
 pub mod state;
@@ -32,12 +33,15 @@ fn console_error_panic_hook_lite() {
 fn App() -> impl IntoView {
     let app = AppState::start();
     provide_context(app);
+    provide_context(meet::Meet::new(app));
     let page = move || match app.route.get() {
         Route::Home => pages::home::HomePage().into_any(),
         Route::Group(id) => view! { <pages::group::GroupPage id=id /> }.into_any(),
         Route::Site(id, site) => view! { <pages::site::SitePage id=id site=site /> }.into_any(),
         Route::Plot(id, plot) => view! { <pages::plot::PlotPage id=id plot=plot /> }.into_any(),
         Route::Share(id) => view! { <pages::share::SharePage id=id /> }.into_any(),
+        Route::Phones(id) => view! { <pages::phones::PhonesPage id=id /> }.into_any(),
+        Route::Meet(code) => view! { <pages::phones::MeetLink code=code /> }.into_any(),
         Route::Meeting(id, meeting) => {
             view! { <pages::meeting::MeetingPage id=id meeting=meeting /> }.into_any()
         }

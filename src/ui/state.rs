@@ -426,6 +426,24 @@ impl AppState {
         self.repo().map_or(0, |repo| repo.unshared_changes(id))
     }
 
+    /// Brings a group onto this phone from an updates file.
+    ///
+    /// # Errors
+    /// Why the file was not taken; nothing changed.
+    pub fn open_group_file(
+        self,
+        bytes: &[u8],
+    ) -> Result<DocumentId, crate::core::updates::FileError> {
+        let repo = self
+            .repo()
+            .ok_or(crate::core::updates::FileError::Damaged)?;
+        let (id, _) = repo.open_updates(None, bytes)?;
+        if let Some(group) = repo.group(id) {
+            self.remember(id, &group.name);
+        }
+        Ok(id)
+    }
+
     fn remember(self, id: DocumentId, name: &str) {
         let mut settings = Settings::load();
         settings.remember_group(&id.to_string(), name);

@@ -102,11 +102,22 @@ pub fn browser_language() -> Option<String> {
 /// # Errors
 /// What the browser said when it could not make the file.
 pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    save_file(file_name, mime, &wasm_bindgen::JsValue::from_str(text))
+}
+
+/// Saves bytes as a file in the phone's downloads.
+///
+/// # Errors
+/// What the browser said when it could not make the file.
+pub fn download_bytes(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    save_file(file_name, mime, &js_sys::Uint8Array::from(bytes))
+}
+
+fn save_file(file_name: &str, mime: &str, part: &wasm_bindgen::JsValue) -> Result<(), String> {
+    let parts = js_sys::Array::of1(part);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+    let blob = web_sys::Blob::new_with_buffer_source_sequence_and_options(&parts, &options)
         .map_err(|e| format!("{e:?}"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
     let document = web_sys::window()
@@ -128,6 +139,27 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
             .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
     }
     Ok(())
+}
+
+/// The bytes of a file the member picked.
+///
+/// # Errors
+/// When the browser could not read it.
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// Opens the browser's print dialog (to paper or a PDF).

@@ -17,6 +17,7 @@ use crate::core::model::{Group, Meeting, linked_documents};
 use crate::core::repo::message::StorageId;
 use crate::core::repo::sync::{ConnId, Effect, Link, Share, SyncEngine, Trouble};
 use crate::core::repo::{DocumentId, LoadReport, StoredDoc};
+use crate::core::updates::{self, FileError};
 
 /// Why a group could not be opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -379,7 +380,70 @@ impl Repo {
         }
     }
 
+    // ---- updates files ----
+
+    /// An updates file with the group and every meeting it links that is on
+    /// this phone.
+    pub fn updates_file(&self, group: DocumentId) -> Option<Vec<u8>> {
+        let engine = self.0.engine.borrow();
+        let doc = engine.document(group)?;
+        let ids = std::iter::once(group).chain(linked_documents(doc.doc()));
+        let docs: Vec<(DocumentId, Vec<u8>)> = ids
+            .filter_map(|id| Some((id, engine.document(id)?.doc().clone().save())))
+            .collect();
+        Some(updates::pack(group, &docs))
+    }
+
+    /// Merges an updates file opened in `expected` (or, with `None`, to bring
+    /// its group onto this phone): the group, then only the meetings it
+    /// links. Returns the group and how many documents it brought news to.
+    ///
+    /// # Errors
+    /// When the file is damaged or for another group; nothing changed.
+    pub fn open_updates(
+        &self,
+        expected: Option<DocumentId>,
+        bytes: &[u8],
+    ) -> Result<(DocumentId, usize), FileError> {
+        let updates = updates::unpack(bytes, expected)?;
+        let group = updates.group;
+        let mut changed = 0;
+        for (id, copy) in updates.docs {
+            let linked = id == group
+                || self
+                    .0
+                    .engine
+                    .borrow()
+                    .document(group)
+                    .is_some_and(|doc| linked_documents(doc.doc()).contains(&id));
+            if linked {
+                let mut engine = self.0.engine.borrow_mut();
+                changed += usize::from(engine.merge_document(id, copy, self.0.actor.clone()));
+            }
+        }
+        self.drive();
+        if !self.0.groups.borrow().contains_key(&group) {
+            self.read_group(group);
+        }
+        Ok((group, changed))
+    }
+
     // ---- sync ----
+
+    /// Whether the peer on `conn` has everything of the group and its
+    /// meetings that this phone has.
+    pub fn in_sync(&self, conn: ConnId, group: DocumentId) -> bool {
+        let mut engine = self.0.engine.borrow_mut();
+        let linked = engine
+            .document(group)
+            .map(|doc| linked_documents(doc.doc()))
+            .unwrap_or_default();
+        std::iter::once(group)
+            .chain(linked.into_iter().filter(|id| engine.has(*id)))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .all(|id| engine.in_sync(conn, id))
+    }
 
     /// Registers a new connection; frames for it go through `wire`.
     pub fn connect(&self, link: Link, share: Share, wire: Wire) -> ConnId {

@@ -32,6 +32,9 @@ pub struct Settings {
     /// "This is me": for each group (by id), the member this phone is.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub me: BTreeMap<String, String>,
+    /// A STUN server for phone-to-phone sync across networks; none at meetings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stun: Option<String>,
 }
 
 impl Settings {

@@ -49,12 +49,12 @@ export const CHROMIUM_ARGS = [
  * A browser with its own profile directory, at a phone's size. Pass the
  * test context `t` so the browser is closed even when the test fails.
  */
-export async function launch(t, profile) {
+export async function launch(t, profile, { args = [] } = {}) {
   profile ??= await mkdtemp(join(tmpdir(), 'cg-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
     viewport: PHONE,
     deviceScaleFactor: 2,
     isMobile: true,

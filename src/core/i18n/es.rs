@@ -576,4 +576,121 @@ pub const TEXTS: &[(Key, &str)] = &[
         ErrAlreadyWaiting,
         "{name} ya está en la lista de espera de este huerto.",
     ),
+    (PhonesHere, "Sincronizar con los teléfonos de aquí"),
+    (
+        PhonesIntro,
+        "Los teléfonos de una misma reunión se ponen al día entre sí, sin internet. Todos tienen que estar en la misma red wifi o en el punto de acceso de un teléfono.",
+    ),
+    (HostPhones, "Ser quien recibe"),
+    (JoinPhones, "Unirme a quien recibe"),
+    (MakingCode, "Preparando un código…"),
+    (OfferCode, "Código de quien recibe"),
+    (
+        OfferCodeHint,
+        "Pide a la siguiente persona que toque «Unirme a quien recibe» y escanee este código. Después lee la respuesta que muestre su teléfono.",
+    ),
+    (AnswerCode, "Código de respuesta"),
+    (
+        AnswerCodeHint,
+        "Muestra este código a quien recibe para que lo escanee.",
+    ),
+    (CopyCode, "Copiar código"),
+    (ReadAnswer, "Leer su respuesta"),
+    (ReadHostCode, "Leer el código de quien recibe"),
+    (ScanWithCamera, "Escanear con la cámara"),
+    (StopCamera, "Apagar la cámara"),
+    (ReadFromPhoto, "Leer de una foto"),
+    (OrPasteCode, "O pega el código"),
+    (Connect, "Conectar"),
+    (PhonesConnected, "Teléfonos"),
+    (NoPhonesYet, "Todavía no hay teléfonos conectados."),
+    (APhone, "Un teléfono"),
+    (PhoneConnecting, "conectando…"),
+    (PhoneSyncing, "conectado, poniéndose al día…"),
+    (PhoneUpToDate, "al día a las {time}"),
+    (
+        PhoneFailed,
+        "no se pudo conectar: ¿están en la misma red wifi?",
+    ),
+    (PhoneLeft, "se fue"),
+    (StopPhones, "Dejar de sincronizar con teléfonos"),
+    (
+        ErrCodeGarbled,
+        "Eso no es un código completo. Escanéalo otra vez o cópialo entero.",
+    ),
+    (
+        ErrCodeNewer,
+        "Este código viene de una versión más nueva de la aplicación. Actualízala y vuelve a intentarlo.",
+    ),
+    (
+        ErrCodeWrongSide,
+        "Este es el otro tipo de código: quien recibe muestra su código y quien se une muestra una respuesta.",
+    ),
+    (
+        ErrCodeOtherGroup,
+        "Este código es de un grupo que no está en este teléfono. No se compartió nada.",
+    ),
+    (
+        ErrCodeForYourOtherGroup,
+        "Este código es de otro de tus grupos. Abre ese grupo y únete desde allí.",
+    ),
+    (
+        ErrCodeStale,
+        "Este código ya no sirve. Escanea el que se ve ahora en la pantalla.",
+    ),
+    (
+        ErrConnectFailed,
+        "Este teléfono no pudo iniciar la conexión. Vuelve a intentarlo.",
+    ),
+    (
+        ErrNoNetwork,
+        "Este teléfono no está en ninguna red. Conéctate a la misma red wifi o punto de acceso que los demás y vuelve a intentarlo.",
+    ),
+    (
+        ErrNoCodeInPhoto,
+        "No se encontró ningún código en esa imagen. Inténtalo otra vez con el código más grande.",
+    ),
+    (
+        ErrCameraBlocked,
+        "No se pudo abrir la cámara. Lee el código de una foto o pégalo.",
+    ),
+    (
+        UpdatesFile,
+        "¿Sin conexión? Comparte los cambios en un archivo",
+    ),
+    (
+        UpdatesFileHint,
+        "El archivo tiene las parcelas, la biblioteca, la ayuda mutua y las reuniones del grupo. Envíalo solo a miembros, por cualquier aplicación de mensajes; al abrirlo aquí en su teléfono, se ponen al día.",
+    ),
+    (SaveUpdatesFile, "Compartir los cambios en un archivo"),
+    (OpenUpdatesFile, "Abrir un archivo de cambios"),
+    (
+        UpdatesMerged,
+        "Abierto: este teléfono ya tiene todo lo del archivo.",
+    ),
+    (UpdatesNothingNew, "Abierto: no había nada nuevo."),
+    (
+        ErrFileDamaged,
+        "Este archivo está dañado o no es un archivo de cambios. No se cambió nada.",
+    ),
+    (
+        ErrFileNewer,
+        "Este archivo viene de una versión más nueva de la aplicación. Actualízala primero. No se cambió nada.",
+    ),
+    (
+        ErrFileOtherGroup,
+        "Este archivo es de otro grupo. No se cambió nada.",
+    ),
+    (MoreSettings, "Más ajustes"),
+    (StunServer, "Servidor STUN (opcional)"),
+    (
+        StunHint,
+        "Solo para teléfonos en redes distintas con internet, por ejemplo stun:stun.example.org:3478. Déjalo vacío en las reuniones.",
+    ),
+    (ErrStunAddress, "Escríbelo como stun:servidor:puerto."),
+    (GroupFromFile, "¿Te mandaron el grupo en un archivo?"),
+    (
+        GroupFromFileHint,
+        "Un miembro puede compartir el grupo como archivo de cambios por cualquier aplicación de mensajes. Al abrirlo, el grupo queda en este teléfono, sin necesidad de internet.",
+    ),
 ];

@@ -7,6 +7,8 @@
 mod en;
 mod es;
 mod names;
+mod pt;
+mod zh;
 
 pub use names::Named;
 
@@ -18,16 +20,22 @@ pub enum Lang {
     #[default]
     En,
     Es,
+    /// Brazilian Portuguese.
+    Pt,
+    /// Simplified Chinese.
+    Zh,
 }
 
 impl Lang {
-    pub const ALL: [Self; 2] = [Self::En, Self::Es];
+    pub const ALL: [Self; 4] = [Self::En, Self::Es, Self::Pt, Self::Zh];
 
     /// The BCP 47 tag, for `<html lang>` and settings.
     pub const fn tag(self) -> &'static str {
         match self {
             Self::En => "en",
             Self::Es => "es",
+            Self::Pt => "pt-BR",
+            Self::Zh => "zh-CN",
         }
     }
 
@@ -36,24 +44,33 @@ impl Lang {
         match self {
             Self::En => "English",
             Self::Es => "Español",
+            Self::Pt => "Português",
+            Self::Zh => "中文",
         }
     }
 
     /// Picks the language for a browser tag such as "es-MX"; `None` if the
     /// app does not speak it.
+    /// Any Portuguese gets Brazilian Portuguese, any Chinese gets Simplified.
     pub fn from_tag(tag: &str) -> Option<Self> {
-        let primary = tag
-            .split(['-', '_'])
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        Self::ALL.into_iter().find(|lang| lang.tag() == primary)
+        let primary = |tag: &str| {
+            tag.split(['-', '_'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        };
+        let wanted = primary(tag);
+        Self::ALL
+            .into_iter()
+            .find(|lang| primary(lang.tag()) == wanted)
     }
 
     fn table(self) -> &'static [(Key, &'static str)] {
         match self {
             Self::En => en::TEXTS,
             Self::Es => es::TEXTS,
+            Self::Pt => pt::TEXTS,
+            Self::Zh => zh::TEXTS,
         }
     }
 
@@ -507,6 +524,58 @@ keys! {
     ConfirmDeleteLog,
     ErrStillHeld,
     ErrAlreadyWaiting,
+    PhonesHere,
+    PhonesIntro,
+    HostPhones,
+    JoinPhones,
+    MakingCode,
+    OfferCode,
+    OfferCodeHint,
+    AnswerCode,
+    AnswerCodeHint,
+    CopyCode,
+    ReadAnswer,
+    ReadHostCode,
+    ScanWithCamera,
+    StopCamera,
+    ReadFromPhoto,
+    OrPasteCode,
+    Connect,
+    PhonesConnected,
+    NoPhonesYet,
+    APhone,
+    PhoneConnecting,
+    PhoneSyncing,
+    PhoneUpToDate,
+    PhoneFailed,
+    PhoneLeft,
+    StopPhones,
+    ErrCodeGarbled,
+    ErrCodeNewer,
+    ErrCodeWrongSide,
+    ErrCodeOtherGroup,
+    ErrCodeForYourOtherGroup,
+    ErrCodeStale,
+    ErrConnectFailed,
+    ErrNoNetwork,
+    ErrNoCodeInPhoto,
+    ErrCameraBlocked,
+    UpdatesFile,
+    UpdatesFileHint,
+    SaveUpdatesFile,
+    OpenUpdatesFile,
+    UpdatesMerged,
+    UpdatesNothingNew,
+    ErrFileDamaged,
+    ErrFileNewer,
+    ErrFileOtherGroup,
+    MoreSettings,
+    StunServer,
+    StunHint,
+    ErrStunAddress,
+    GroupFromFile,
+    GroupFromFileHint,
+
 }
 
 /// The message for a refused command, in the member's language.
@@ -656,19 +725,24 @@ mod tests {
     }
 
     #[test]
-    fn spanish_is_not_english() {
-        let same: Vec<_> = Key::ALL
-            .iter()
-            .filter(|key| !matches!(key, Key::AppName | Key::Status))
-            .filter(|key| Lang::Es.text(**key) == Lang::En.text(**key))
-            .collect();
-        assert!(same.is_empty(), "untranslated: {same:?}");
+    fn every_language_is_translated() {
+        for lang in [Lang::Es, Lang::Pt, Lang::Zh] {
+            let same: Vec<_> = Key::ALL
+                .iter()
+                .filter(|key| !matches!(key, Key::AppName | Key::Status))
+                .filter(|key| lang.text(**key) == Lang::En.text(**key))
+                .collect();
+            assert!(same.is_empty(), "{lang:?} untranslated: {same:?}");
+        }
     }
 
     #[test]
     fn picks_language_from_browser_tag() {
         assert_eq!(Lang::from_tag("es-MX"), Some(Lang::Es));
         assert_eq!(Lang::from_tag("EN_us"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("pt-PT"), Some(Lang::Pt));
+        assert_eq!(Lang::from_tag("zh-Hans-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::from_tag(Lang::Pt.tag()), Some(Lang::Pt));
         assert_eq!(Lang::from_tag("de"), None);
     }
 

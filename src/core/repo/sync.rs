@@ -236,6 +236,32 @@ impl SyncEngine {
         self.offer_everywhere(id);
     }
 
+    /// Merges a copy of a document that came some other way (an updates
+    /// file); a document not held yet is kept under `actor`. Returns whether
+    /// it brought anything new, which is then saved and offered like a
+    /// peer's change.
+    pub fn merge_document(
+        &mut self,
+        id: DocumentId,
+        mut copy: AutoCommit,
+        actor: automerge::ActorId,
+    ) -> bool {
+        if let Some(doc) = self.docs.get_mut(&id).filter(|doc| !doc.wanted) {
+            let before = doc.stored.doc_mut().get_heads();
+            if doc.stored.doc_mut().merge(&mut copy).is_err()
+                || doc.stored.doc_mut().get_heads() == before
+            {
+                return false;
+            }
+        } else {
+            copy.set_actor(actor);
+            self.add_document(StoredDoc::new(id, copy), Vec::new());
+        }
+        self.effects.push(Effect::Changed(id));
+        self.offer_everywhere(id);
+        true
+    }
+
     /// Asks every peer for a document this device does not hold (opening an
     /// invite link). [`Effect::Arrived`] or [`Effect::Unavailable`] follows.
     pub fn want(&mut self, id: DocumentId, actor: automerge::ActorId) {

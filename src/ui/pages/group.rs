@@ -117,6 +117,9 @@ fn GroupView(id: DocumentId) -> impl IntoView {
                 <span class="card-title">{move || app.t(Key::MutualAid)}</span>
                 <span class="card-detail">{move || count(Key::OpenPostsCount, counts().2)}</span>
             </a>
+            <a class="card" href=Route::Phones(id).href() data-testid="phones-link">
+                <span class="card-title">{move || app.t(Key::PhonesHere)}</span>
+            </a>
             <a class="card" href=Route::Share(id).href() data-testid="share-link">
                 <span class="card-title">{move || app.t(Key::SyncAndInvite)}</span>
             </a>

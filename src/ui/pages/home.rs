@@ -72,10 +72,49 @@ pub fn HomePage() -> impl IntoView {
             <TextField id="group-name" label=Key::GroupName value=name error=error />
             <button type="submit" class="primary">{move || app.t(Key::CreateGroup)}</button>
         </form>
+        <GroupFile />
         <LanguagePicker />
         <Show when=move || app.offline_ready.get()>
             <p class="quiet" data-testid="offline-ready">"✓ "{move || app.t(Key::OfflineReady)}</p>
         </Show>
+    }
+}
+
+/// A group brought onto this phone from an updates file a member sent.
+#[component]
+fn GroupFile() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let error = RwSignal::new(None::<Key>);
+    let open = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        leptos::task::spawn_local(async move {
+            let result = match crate::web::platform::read_file(&file).await {
+                Ok(bytes) => app
+                    .open_group_file(&bytes)
+                    .map_err(super::phones::file_error_key),
+                Err(_) => Err(Key::ErrFileDamaged),
+            };
+            match result {
+                Ok(id) => {
+                    error.set(None);
+                    let _ = window().location().set_hash(&Route::Group(id).href());
+                }
+                Err(key) => error.set(Some(key)),
+            }
+        });
+    };
+    view! {
+        <div class="panel">
+            <h2>{move || app.t(Key::GroupFromFile)}</h2>
+            <p class="quiet">{move || app.t(Key::GroupFromFileHint)}</p>
+            <label class="button" for="group-file">{move || app.t(Key::OpenUpdatesFile)}</label>
+            <input id="group-file" class="visually-hidden" type="file" on:change=open />
+            {move || error.get().map(|key| view! { <p class="error" role="alert">{app.t(key)}</p> })}
+        </div>
     }
 }
 

@@ -10,6 +10,7 @@ pub mod meeting;
 pub mod member;
 pub mod members;
 pub mod minutes;
+pub mod phones;
 pub mod plot;
 pub mod resource;
 pub mod share;

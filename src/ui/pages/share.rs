@@ -79,6 +79,7 @@ fn ShareView(id: DocumentId) -> impl IntoView {
             </Show>
         </form>
         <SyncDetails id=id />
+        <p><a class="button" href=Route::Phones(id).href()>{move || app.t(Key::PhonesHere)}</a></p>
         <section class="panel" aria-labelledby="invite-heading">
             <h2 id="invite-heading">{move || app.t(Key::InviteLink)}</h2>
             {move || match invite.get() {

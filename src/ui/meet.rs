@@ -1,0 +1,313 @@
+//! Phones at a meeting: this phone as the host others join, or joined to a
+//! host. Kept for the whole page life, so a member can look at the plots or
+//! the meeting while their phone stays connected.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use leptos::prelude::*;
+
+use crate::core::i18n::Key;
+use crate::core::meet::{Code, CodeError, Side};
+use crate::core::repo::DocumentId;
+use crate::core::repo::sync::{Link, Share};
+use crate::ui::state::AppState;
+use crate::web::platform;
+use crate::web::rtc::{PairState, Pairing, RtcError};
+use crate::web::settings::Settings;
+
+/// The code this phone shows: the host's offer or the joiner's answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shown {
+    pub group: DocumentId,
+    pub side: Side,
+    pub text: String,
+}
+
+/// Another phone this one is paired with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Phone {
+    pub key: u32,
+    pub group: DocumentId,
+    /// The name its member gave, possibly empty.
+    pub name: String,
+    pub state: PairState,
+    /// When it last had everything this phone has.
+    pub up_to_date: Option<i64>,
+}
+
+/// The meeting sync of this phone.
+#[derive(Clone, Copy)]
+pub struct Meet {
+    pub shown: RwSignal<Option<Shown>>,
+    /// Making a code takes the browser a moment.
+    pub making: RwSignal<bool>,
+    pub phones: RwSignal<Vec<Phone>>,
+    /// Why the last code could not be made.
+    pub error: RwSignal<Option<Key>>,
+    /// A host's code opened as a link, waiting for its group's page.
+    pub link_code: RwSignal<Option<String>>,
+    pairings: StoredValue<BTreeMap<u32, Pairing>, LocalStorage>,
+    /// The host's offer waiting for an answer: its nonce and connection.
+    waiting: StoredValue<Option<([u8; 8], Pairing)>, LocalStorage>,
+    next_key: StoredValue<u32>,
+}
+
+impl Meet {
+    pub fn new(app: AppState) -> Self {
+        let meet = Self {
+            shown: RwSignal::new(None),
+            making: RwSignal::new(false),
+            phones: RwSignal::new(Vec::new()),
+            error: RwSignal::new(None),
+            link_code: RwSignal::new(None),
+            pairings: StoredValue::new_local(BTreeMap::new()),
+            waiting: StoredValue::new_local(None),
+            next_key: StoredValue::new(1),
+        };
+        // Note when each phone has caught up.
+        Effect::new(move |_| {
+            app.sync_tick.track();
+            let Some(repo) = app.store() else { return };
+            let now = platform::now_ms();
+            let updates: Vec<(u32, bool)> = meet.phones.with_untracked(|phones| {
+                phones
+                    .iter()
+                    .filter_map(|p| match p.state {
+                        PairState::Open(conn) => Some((p.key, repo.in_sync(conn, p.group))),
+                        _ => None,
+                    })
+                    .collect()
+            });
+            for (key, in_sync) in updates {
+                meet.phones.update(|phones| {
+                    if let Some(phone) = phones.iter_mut().find(|p| p.key == key) {
+                        match (in_sync, phone.up_to_date) {
+                            (true, None) => phone.up_to_date = Some(now),
+                            (false, Some(_)) => phone.up_to_date = None,
+                            _ => {}
+                        }
+                    }
+                });
+            }
+        });
+        meet
+    }
+
+    /// The name this phone gives the others: the member it is in the group,
+    /// or the name it shows beside meeting notes.
+    fn my_name(app: AppState, group: DocumentId) -> String {
+        let member = app.me_in(group).and_then(|me| {
+            app.group(group)
+                .get_untracked()
+                .and_then(|g| g.members.get(&me).map(|m| m.name.clone()))
+        });
+        member
+            .or_else(|| Settings::load().my_name)
+            .unwrap_or_default()
+    }
+
+    fn stun() -> Option<String> {
+        Settings::load().stun.filter(|s| !s.trim().is_empty())
+    }
+
+    fn minute() -> u32 {
+        u32::try_from(platform::now_ms() / 60_000).unwrap_or(u32::MAX)
+    }
+
+    /// Becomes the host of `group` and shows a fresh code for the next phone.
+    pub fn host(self, app: AppState, group: DocumentId) {
+        self.making.set(true);
+        self.error.set(None);
+        self.drop_waiting();
+        wasm_bindgen_futures::spawn_local(async move {
+            let made = Pairing::offer(Self::stun().as_deref()).await;
+            self.making.set(false);
+            match made {
+                Ok((pairing, session)) => {
+                    let nonce = platform::random_bytes::<8>();
+                    let name = Self::my_name(app, group);
+                    let code = Code::new(Side::Offer, group, nonce, Self::minute(), &name, session);
+                    self.waiting.set_value(Some((nonce, pairing)));
+                    self.shown.set(Some(Shown {
+                        group,
+                        side: Side::Offer,
+                        text: code.encode(),
+                    }));
+                }
+                Err(error) => self.failed_to_make(&error),
+            }
+        });
+    }
+
+    fn failed_to_make(self, error: &RtcError) {
+        self.shown.set(None);
+        self.error.set(Some(match error {
+            RtcError::Code(_) => Key::ErrNoNetwork,
+            RtcError::Browser(_) => Key::ErrConnectFailed,
+        }));
+    }
+
+    /// The host read a joiner's answer: connect to it, then show a new code
+    /// for whoever is next.
+    ///
+    /// # Errors
+    /// What to tell the member when the answer is not taken.
+    pub fn take_answer(self, app: AppState, group: DocumentId, text: &str) -> Result<(), Key> {
+        let code = Code::decode(text).map_err(code_key)?;
+        let waiting = self
+            .waiting
+            .with_value(|w| w.as_ref().map(|(nonce, _)| *nonce));
+        let Some(nonce) = waiting else {
+            return Err(Key::ErrCodeStale);
+        };
+        code.check_answer(group, &nonce).map_err(code_key)?;
+        let Some((_, pairing)) = self.waiting.try_update_value(Option::take).flatten() else {
+            return Err(Key::ErrCodeStale);
+        };
+        let key = self.add_phone(group, &code.name);
+        let Some(repo) = app.store() else {
+            return Err(Key::ErrConnectFailed);
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            match pairing.accept(&code.session).await {
+                Ok(()) => {
+                    self.pairings.update_value(|p| {
+                        p.insert(key, pairing.clone());
+                    });
+                    let share = Share::Groups(BTreeSet::from([group]));
+                    pairing.start(&repo, Link::Host, share, move |state| {
+                        self.set_state(key, state);
+                    });
+                }
+                Err(_) => self.set_state(key, PairState::Failed),
+            }
+        });
+        self.host(app, group);
+        Ok(())
+    }
+
+    /// Joins the host whose code was read: shows the answer to scan back.
+    ///
+    /// # Errors
+    /// What to tell the member when the code is not taken.
+    pub fn join(self, app: AppState, group: DocumentId, text: &str) -> Result<(), Key> {
+        let code = Code::decode(text).map_err(code_key)?;
+        if let Err(error) = code.check_offer(group, Self::minute()) {
+            let mine_elsewhere = app.groups.with_untracked(|groups| {
+                groups
+                    .iter()
+                    .filter_map(|g| DocumentId::parse(&g.id).ok())
+                    .any(|id| id != group && code.is_for(id))
+            });
+            return Err(if mine_elsewhere {
+                Key::ErrCodeForYourOtherGroup
+            } else {
+                code_key(error)
+            });
+        }
+        let Some(repo) = app.store() else {
+            return Err(Key::ErrConnectFailed);
+        };
+        self.drop_waiting();
+        self.making.set(true);
+        self.error.set(None);
+        wasm_bindgen_futures::spawn_local(async move {
+            let made = Pairing::answer(Self::stun().as_deref(), &code.session).await;
+            self.making.set(false);
+            match made {
+                Ok((pairing, session)) => {
+                    let name = Self::my_name(app, group);
+                    let answer = Code::new(
+                        Side::Answer,
+                        group,
+                        code.nonce,
+                        Self::minute(),
+                        &name,
+                        session,
+                    );
+                    self.shown.set(Some(Shown {
+                        group,
+                        side: Side::Answer,
+                        text: answer.encode(),
+                    }));
+                    let key = self.add_phone(group, &code.name);
+                    self.pairings.update_value(|p| {
+                        p.insert(key, pairing.clone());
+                    });
+                    let share = Share::Groups(BTreeSet::from([group]));
+                    pairing.start(&repo, Link::Client, share, move |state| {
+                        self.set_state(key, state);
+                        if matches!(state, PairState::Open(_)) {
+                            // The host has scanned it: nothing more to show.
+                            self.shown.set(None);
+                        }
+                    });
+                }
+                Err(error) => self.failed_to_make(&error),
+            }
+        });
+        Ok(())
+    }
+
+    fn add_phone(self, group: DocumentId, name: &str) -> u32 {
+        let key = self.next_key.get_value();
+        self.next_key.set_value(key + 1);
+        self.phones.update(|phones| {
+            phones.push(Phone {
+                key,
+                group,
+                name: name.to_owned(),
+                state: PairState::Connecting,
+                up_to_date: None,
+            });
+        });
+        key
+    }
+
+    fn set_state(self, key: u32, state: PairState) {
+        self.phones.update(|phones| {
+            if let Some(phone) = phones.iter_mut().find(|p| p.key == key) {
+                phone.state = state;
+                if !matches!(state, PairState::Open(_)) {
+                    phone.up_to_date = None;
+                }
+            }
+        });
+    }
+
+    fn drop_waiting(self) {
+        if let Some((_, pairing)) = self.waiting.try_update_value(Option::take).flatten() {
+            pairing.close();
+        }
+    }
+
+    /// Ends every connection and hides the code.
+    pub fn stop(self) {
+        self.drop_waiting();
+        self.pairings.update_value(|pairings| {
+            for pairing in pairings.values() {
+                pairing.close();
+            }
+            pairings.clear();
+        });
+        self.phones.update(|phones| {
+            for phone in phones.iter_mut() {
+                phone.state = PairState::Closed;
+                phone.up_to_date = None;
+            }
+        });
+        self.shown.set(None);
+    }
+}
+
+/// What to tell the member about a code that was not taken.
+pub const fn code_key(error: CodeError) -> Key {
+    match error {
+        CodeError::Garbled => Key::ErrCodeGarbled,
+        CodeError::Newer => Key::ErrCodeNewer,
+        CodeError::WrongSide => Key::ErrCodeWrongSide,
+        CodeError::OtherGroup => Key::ErrCodeOtherGroup,
+        CodeError::Stale => Key::ErrCodeStale,
+        CodeError::NoSession => Key::ErrConnectFailed,
+    }
+}
