@@ -281,13 +281,15 @@ fn section(out: &mut String, title: &str, lines: impl Iterator<Item = String>) {
 
 /// A proposal's show of hands in words.
 pub fn tally_line(lang: Lang, tally: crate::core::model::Tally) -> String {
+    #[expect(clippy::cast_precision_loss, reason = "a show of hands is small")]
+    let count = |n: u64| lang.number(n as f64);
     fill(
         lang.text(Key::TallyLine),
         &[
-            ("agree", &tally.agree.to_string()),
-            ("abstain", &tally.abstain.to_string()),
-            ("disagree", &tally.disagree.to_string()),
-            ("block", &tally.block.to_string()),
+            ("agree", &count(tally.agree)),
+            ("abstain", &count(tally.abstain)),
+            ("disagree", &count(tally.disagree)),
+            ("block", &count(tally.block)),
         ],
     )
 }

@@ -91,8 +91,7 @@ fn SyncLine(id: DocumentId) -> impl IntoView {
         app.server_of(id)?;
         match app.unshared_changes(id) {
             0 => None,
-            1 => Some(app.t(Key::UnsharedOne).to_owned()),
-            n => Some(app.tf(Key::UnsharedOther, &[("count", &n.to_string())])),
+            n => Some(app.count(Key::UnsharedCount, n)),
         }
     };
     view! {
@@ -108,11 +107,7 @@ pub fn SyncDetails(id: DocumentId) -> impl IntoView {
     let app = expect_context::<AppState>();
     let tabs = move || {
         let count = app.peers().iter().filter(|p| p.link == Link::Bus).count();
-        match count {
-            0 => None,
-            1 => Some(app.t(Key::OtherTabsOne).to_owned()),
-            n => Some(app.tf(Key::OtherTabsOther, &[("count", &n.to_string())])),
-        }
+        (count > 0).then(|| app.count(Key::OtherTabsCount, count))
     };
     let unshared = move || {
         app.remote_tick.track();
@@ -120,8 +115,7 @@ pub fn SyncDetails(id: DocumentId) -> impl IntoView {
         let count = app.unshared_changes(id);
         Some(match count {
             0 => app.t(Key::AllShared).to_owned(),
-            1 => app.t(Key::UnsharedOne).to_owned(),
-            n => app.tf(Key::UnsharedOther, &[("count", &n.to_string())]),
+            n => app.count(Key::UnsharedCount, n),
         })
     };
     let last = move || {
@@ -386,9 +380,9 @@ pub fn InputField(
         {hint.map(|key| view! { <p id=hint_id.clone() class="hint">{move || app.t(key)}</p> })}
         <input
             id=id
-            type=kind
-            inputmode=if kind == "number" { Some("decimal") } else { None }
-            step=if kind == "number" { Some("any") } else { None }
+            // A decimal is typed as text, so "2,5" works in every language.
+            type=if kind == "decimal" { "text" } else { kind }
+            inputmode=match kind { "decimal" => Some("decimal"), "number" => Some("numeric"), _ => None }
             aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
             aria-describedby=move || {
                 let mut ids = Vec::new();

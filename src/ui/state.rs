@@ -239,6 +239,17 @@ impl AppState {
         fill(self.t(key), values)
     }
 
+    /// A count with its noun, in the plural form of the member's language
+    /// (reactive).
+    pub fn count(self, key: Key, count: impl TryInto<i64>) -> String {
+        i18n::counted(self.lang.get(), key, count.try_into().unwrap_or(i64::MAX))
+    }
+
+    /// A number as the member's language writes it (reactive).
+    pub fn number(self, value: f64) -> String {
+        self.lang.get().number(value)
+    }
+
     fn storage_message(self, error: &str) -> String {
         fill(
             self.lang.get_untracked().text(Key::ErrStorage),

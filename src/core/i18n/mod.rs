@@ -126,8 +126,7 @@ keys! {
     NoGardensYet,
     AddGarden,
     GardenName,
-    PlotsOne,
-    PlotsOther,
+    PlotsCount,
     Members,
     NoMembersYet,
     AddMember,
@@ -171,10 +170,8 @@ keys! {
     ConnectingTo,
     RetryingIn,
     BadServerAddress,
-    OtherTabsOne,
-    OtherTabsOther,
-    UnsharedOne,
-    UnsharedOther,
+    OtherTabsCount,
+    UnsharedCount,
     AllShared,
     LastSynced,
     NotSyncing,
@@ -356,10 +353,6 @@ keys! {
     DueDate,
     Lend,
     Condition,
-    PeopleOne,
-    SquaresChosenOne,
-    PacketsLeftOne,
-    RenewedOnce,
     DidLend,
     DidReturn,
     DidRenew,
@@ -428,7 +421,6 @@ keys! {
     Spots,
     SpotsHint,
     SpotsLeft,
-    SpotsLeftOne,
     Full,
     SignUp,
     TakeOff,
@@ -462,11 +454,9 @@ keys! {
     Roles,
     Attendance,
     PresentCount,
-    PresentOne,
     Agenda,
     NoAgendaYet,
     AddAgendaItem,
-    AgendaItem,
     Commitments,
     NoCommitments,
     CarryOver,
@@ -501,7 +491,6 @@ keys! {
     YourShifts,
     OpenAsks,
     AllClear,
-    SeeAll,
     ExportIntro,
     ExportPlots,
     ExportLoans,
@@ -644,20 +633,152 @@ pub fn refusal(lang: Lang, why: &Refusal) -> String {
     lang.text(key).to_owned()
 }
 
-/// A count with its noun: `one` for exactly one, `other` otherwise.
-pub fn counted(lang: Lang, one: Key, other: Key, count: i64) -> String {
-    let key = if count == 1 { one } else { other };
-    fill(lang.text(key), &[("count", &count.to_string())])
+/// A count with its noun, in the form the language uses for that number:
+/// the key's text holds one form per plural category, split by `|`
+/// ("{count} plot|{count} plots"; Chinese has one form).
+pub fn counted(lang: Lang, key: Key, count: i64) -> String {
+    #[expect(clippy::cast_precision_loss, reason = "counts are far below 2^52")]
+    let value = count as f64;
+    fill(lang.form(key, value), &[("count", &lang.number(value))])
+}
+
+/// A measure with its unit word, such as hours worked ("1.5 hours").
+pub fn measured(lang: Lang, key: Key, value: f64) -> String {
+    fill(lang.form(key, value), &[("count", &lang.number(value))])
 }
 
 /// "1 plot" / "5 plots".
 pub fn plot_count(lang: Lang, count: usize) -> String {
     counted(
         lang,
-        Key::PlotsOne,
-        Key::PlotsOther,
+        Key::PlotsCount,
         i64::try_from(count).unwrap_or(i64::MAX),
     )
+}
+
+/// The plural categories the catalogue tells apart (CLDR's names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Plural {
+    One,
+    Other,
+}
+
+impl Lang {
+    /// The plural category of a number as written (with at most two
+    /// decimals), by the CLDR rules of each language.
+    pub fn plural(self, value: f64) -> Plural {
+        let one = match self {
+            // "1 plot", but "0 plots" and "1.5 hours".
+            Self::En | Self::Es => self.number(value) == self.number(1.0),
+            // Brazilian Portuguese counts 0 and 1 alike: "0 canteiro", "1,5 hora".
+            Self::Pt => (0.0..2.0).contains(&value),
+            // Chinese nouns do not change with the number.
+            Self::Zh => false,
+        };
+        if one { Plural::One } else { Plural::Other }
+    }
+
+    /// How many plural forms each counted text has in this language.
+    pub const fn plural_forms(self) -> usize {
+        match self {
+            Self::Zh => 1,
+            Self::En | Self::Es | Self::Pt => 2,
+        }
+    }
+
+    /// The form of a counted text for a number.
+    fn form(self, key: Key, value: f64) -> &'static str {
+        let text = self.text(key);
+        let mut forms = text.split('|');
+        let first = forms.next().unwrap_or(text);
+        match self.plural(value) {
+            Plural::One => first,
+            Plural::Other => forms.next().unwrap_or(first),
+        }
+    }
+
+    /// The decimal mark and the thousands separator.
+    const fn separators(self) -> (char, char) {
+        match self {
+            Self::En | Self::Zh => ('.', ','),
+            Self::Es | Self::Pt => (',', '.'),
+        }
+    }
+
+    /// A number as the language writes it, with at most two decimals:
+    /// 1234.5 is "1,234.5" in English, "1.234,5" in Portuguese and "1234,5"
+    /// in Spanish (which groups only from five digits).
+    pub fn number(self, value: f64) -> String {
+        let (mark, group) = self.separators();
+        let fixed = format!("{:.2}", value.abs());
+        let (whole, decimals) = fixed.split_once('.').unwrap_or((&fixed, ""));
+        let decimals = decimals.trim_end_matches('0');
+        let grouped = if self == Self::Es && whole.len() <= 4 {
+            whole.to_owned()
+        } else {
+            let mut out = String::new();
+            for (i, digit) in whole.chars().enumerate() {
+                if i > 0 && (whole.len() - i) % 3 == 0 {
+                    out.push(group);
+                }
+                out.push(digit);
+            }
+            out
+        };
+        let sign = if value < 0.0 && (whole != "0" || !decimals.is_empty()) {
+            "-"
+        } else {
+            ""
+        };
+        if decimals.is_empty() {
+            format!("{sign}{grouped}")
+        } else {
+            format!("{sign}{grouped}{mark}{decimals}")
+        }
+    }
+
+    /// Reads a number a member typed: "2,5" or "2.5" in Spanish and
+    /// Portuguese, "2.5" in English and Chinese, with or without thousands
+    /// separators. `None` if it is not a number.
+    pub fn parse_number(self, text: &str) -> Option<f64> {
+        let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let (mark, group) = self.separators();
+        let plain = if text.contains(mark) {
+            text.replace(group, "").replace(mark, ".")
+        } else if mark == ',' && is_grouped(&text, '.') {
+            // "1.500" in Portuguese is fifteen hundred.
+            text.replace('.', "")
+        } else if mark == '.' && is_grouped(&text, ',') {
+            text.replace(',', "")
+        } else {
+            // A phone keypad may offer the other mark: "2.5" is read as 2,5.
+            text.replace(',', ".")
+        };
+        let valid = !plain.is_empty()
+            && plain.chars().filter(|c| *c == '.').count() <= 1
+            && plain
+                .strip_prefix('-')
+                .unwrap_or(&plain)
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.');
+        if !valid {
+            return None;
+        }
+        plain.parse().ok().filter(|n: &f64| n.is_finite())
+    }
+}
+
+/// Whether `text` is digits split into groups of three by `group`, as in
+/// "12,500" (not "2,5").
+fn is_grouped(text: &str, group: char) -> bool {
+    let mut parts = text.split(group);
+    let first = parts.next().unwrap_or_default();
+    let rest: Vec<_> = parts.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&first.trim_start_matches('-').len())
+        && rest
+            .iter()
+            .all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// What a change in an item's history did, from its stamp's action words
@@ -759,12 +880,81 @@ mod tests {
         );
         assert_eq!(plot_count(Lang::Es, 1), "1 parcela");
         assert_eq!(plot_count(Lang::En, 3), "3 plots");
-        assert_eq!(
-            counted(Lang::En, Key::PeopleOne, Key::PeopleCount, 1),
-            "1 person"
-        );
+        assert_eq!(counted(Lang::En, Key::PeopleCount, 1), "1 person");
         assert_eq!(history_key("lend"), Key::DidLend);
         assert_eq!(history_key("add plot"), Key::DidAdd);
         assert_eq!(history_key("a future action"), Key::DidChange);
+    }
+
+    #[test]
+    fn counts_take_each_languages_plural_form() {
+        let plots = |lang, n| counted(lang, Key::PlotsCount, n);
+        assert_eq!(plots(Lang::En, 0), "0 plots");
+        assert_eq!(plots(Lang::En, 1), "1 plot");
+        assert_eq!(plots(Lang::Es, 0), "0 parcelas");
+        assert_eq!(plots(Lang::Es, 1), "1 parcela");
+        // Portuguese says "0 canteiro", as it says "1 canteiro".
+        assert_eq!(plots(Lang::Pt, 0), "0 canteiro");
+        assert_eq!(plots(Lang::Pt, 2), "2 canteiros");
+        assert_eq!(plots(Lang::Zh, 1), "1块地");
+        assert_eq!(plots(Lang::Zh, 2500), "2,500块地");
+        assert_eq!(plots(Lang::Pt, 2500), "2.500 canteiros");
+        assert_eq!(measured(Lang::En, Key::Hours, 1.5), "1.5 hours");
+        assert_eq!(measured(Lang::En, Key::Hours, 1.0), "1 hour");
+        assert_eq!(measured(Lang::Pt, Key::Hours, 1.5), "1,5 hora");
+        assert_eq!(measured(Lang::Es, Key::Hours, 1.5), "1,5 horas");
+        assert_eq!(counted(Lang::En, Key::RenewedTimes, 1), "Renewed once");
+        assert_eq!(counted(Lang::Es, Key::RenewedTimes, 3), "Renovado 3 veces");
+    }
+
+    #[test]
+    fn every_counted_text_has_each_plural_form() {
+        for lang in Lang::ALL {
+            for key in Key::ALL {
+                let counted = Lang::En.text(*key).contains('|');
+                let forms = lang.text(*key).split('|').count();
+                let wanted = if counted { lang.plural_forms() } else { 1 };
+                assert_eq!(forms, wanted, "{lang:?} {key:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_and_read_the_local_way() {
+        assert_eq!(Lang::En.number(1234.5), "1,234.5");
+        assert_eq!(Lang::Zh.number(0.25), "0.25");
+        assert_eq!(Lang::Pt.number(1234.5), "1.234,5");
+        assert_eq!(Lang::Es.number(1234.5), "1234,5");
+        assert_eq!(Lang::Es.number(12345.0), "12.345");
+        assert_eq!(Lang::En.number(2.0), "2");
+        assert_eq!(Lang::En.number(1_000_000.0), "1,000,000");
+        assert_eq!(Lang::Pt.number(-3.5), "-3,5");
+        assert_eq!(Lang::En.number(2.0 / 3.0), "0.67");
+
+        assert_eq!(Lang::Pt.parse_number("2,5"), Some(2.5));
+        assert_eq!(Lang::Pt.parse_number(" 2.5 "), Some(2.5));
+        assert_eq!(Lang::Pt.parse_number("1.500"), Some(1500.0));
+        assert_eq!(Lang::Pt.parse_number("1.234,5"), Some(1234.5));
+        assert_eq!(Lang::Es.parse_number("0,75"), Some(0.75));
+        assert_eq!(Lang::En.parse_number("1,234.5"), Some(1234.5));
+        assert_eq!(Lang::En.parse_number("12,500"), Some(12500.0));
+        assert_eq!(Lang::En.parse_number("2,5"), Some(2.5));
+        assert_eq!(Lang::Zh.parse_number("3"), Some(3.0));
+        assert_eq!(Lang::En.parse_number("-2"), Some(-2.0));
+        for bad in [
+            "", "abc", "2..5", "2,5,5", "1e9", "NaN", "inf", "2 kg", "--1",
+        ] {
+            assert_eq!(Lang::Pt.parse_number(bad), None, "{bad}");
+            assert_eq!(Lang::En.parse_number(bad), None, "{bad}");
+        }
+        for lang in Lang::ALL {
+            for value in [0.0, 0.5, 2.25, 999.0, 1234.5, 98_765.43] {
+                assert_eq!(
+                    lang.parse_number(&lang.number(value)),
+                    Some(value),
+                    "{lang:?}"
+                );
+            }
+        }
     }
 }

@@ -13,11 +13,11 @@ pub trait Named: Copy {
 }
 
 macro_rules! named {
-    ($type:ty { $($value:ident => $key:ident),+ $(,)? }) => {
+    ($type:ty { $($value:ident => $key:path),+ $(,)? }) => {
         impl Named for $type {
             fn key(self) -> Key {
                 match self {
-                    $(Self::$value => Key::$key),+
+                    $(Self::$value => $key),+
                 }
             }
         }
@@ -25,63 +25,63 @@ macro_rules! named {
 }
 
 named!(PlotStatus {
-    Available => StatusAvailable,
-    Assigned => StatusAssigned,
-    NeedsAttention => StatusNeedsAttention,
-    Fallow => StatusFallow,
+    Available => Key::StatusAvailable,
+    Assigned => Key::StatusAssigned,
+    NeedsAttention => Key::StatusNeedsAttention,
+    Fallow => Key::StatusFallow,
 });
 named!(Category {
-    Tool => CategoryTool,
-    Equipment => CategoryEquipment,
-    Seeds => CategorySeeds,
-    Space => CategorySpace,
+    Tool => Key::CategoryTool,
+    Equipment => Key::CategoryEquipment,
+    Seeds => Key::CategorySeeds,
+    Space => Key::CategorySpace,
 });
 named!(Condition {
-    Available => StandingAvailable,
-    NeedsRepair => StandingNeedsRepair,
-    Missing => StandingMissing,
-    Retired => StandingRetired,
+    Available => Key::StandingAvailable,
+    NeedsRepair => Key::StandingNeedsRepair,
+    Missing => Key::StandingMissing,
+    Retired => Key::StandingRetired,
 });
 named!(AidKind {
-    Ask => KindAsk,
-    Offer => KindOffer,
+    Ask => Key::KindAsk,
+    Offer => Key::KindOffer,
 });
 named!(AidCategory {
-    Food => AidFood,
-    Transport => AidTransport,
-    Childcare => AidChildcare,
-    Housing => AidHousing,
-    Health => AidHealth,
-    Errands => AidErrands,
-    Other => AidOther,
+    Food => Key::AidFood,
+    Transport => Key::AidTransport,
+    Childcare => Key::AidChildcare,
+    Housing => Key::AidHousing,
+    Health => Key::AidHealth,
+    Errands => Key::AidErrands,
+    Other => Key::AidOther,
 });
 named!(Urgency {
-    Normal => UrgencyNormal,
-    Soon => UrgencySoon,
-    Urgent => UrgencyUrgent,
+    Normal => Key::UrgencyNormal,
+    Soon => Key::UrgencySoon,
+    Urgent => Key::UrgencyUrgent,
 });
 named!(AidStatus {
-    Open => AidOpen,
-    Matched => AidMatched,
-    Done => AidDoneStatus,
+    Open => Key::AidOpen,
+    Matched => Key::AidMatched,
+    Done => Key::AidDoneStatus,
 });
 named!(ShiftKind {
-    WorkDay => ShiftWorkDay,
-    Watering => ShiftWatering,
+    WorkDay => Key::ShiftWorkDay,
+    Watering => Key::ShiftWatering,
 });
 named!(LogKind {
-    Harvest => LogHarvest,
-    Observation => LogObservation,
-    Watering => LogWatering,
-    Pest => LogPest,
+    Harvest => Key::LogHarvest,
+    Observation => Key::LogObservation,
+    Watering => Key::LogWatering,
+    Pest => Key::LogPest,
 });
 named!(ActionStatus {
-    Open => ActionOpen,
-    Done => ActionDone,
-    CarriedOver => ActionCarried,
+    Open => Key::ActionOpen,
+    Done => Key::ActionDone,
+    CarriedOver => Key::ActionCarried,
 });
 named!(Role {
-    Facilitator => RoleFacilitator,
-    NoteTaker => RoleNoteTaker,
-    Timekeeper => RoleTimekeeper,
+    Facilitator => Key::RoleFacilitator,
+    NoteTaker => Key::RoleNoteTaker,
+    Timekeeper => Key::RoleTimekeeper,
 });

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::GroupGate;
 use crate::core::command::Command;
-use crate::core::i18n::{Key, counted, plot_count};
+use crate::core::i18n::{Key, plot_count};
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
 use crate::ui::components::{Filter, PageTitle, TextField};
@@ -99,7 +99,6 @@ fn GroupView(id: DocumentId) -> impl IntoView {
             Err(refused) => meeting_error.set(Some(refused.message)),
         }
     };
-    let count = move |key: Key, n: usize| app.tf(key, &[("count", &n.to_string())]);
 
     view! {
         <PageTitle title=title back="#/".to_owned() />
@@ -107,15 +106,15 @@ fn GroupView(id: DocumentId) -> impl IntoView {
         <nav class="hub" aria-label=move || app.t(Key::GroupSections)>
             <a class="card" href=Route::Library(id).href() data-testid="library-link">
                 <span class="card-title">{move || app.t(Key::Library)}</span>
-                <span class="card-detail">{move || count(Key::ItemsCount, counts().1)}</span>
+                <span class="card-detail">{move || app.count(Key::ItemsCount, counts().1)}</span>
             </a>
             <a class="card" href=Route::Members(id).href() data-testid="members-link">
                 <span class="card-title">{move || app.t(Key::Members)}</span>
-                <span class="card-detail">{move || counted(app.lang.get(), Key::PeopleOne, Key::PeopleCount, i64::try_from(counts().0).unwrap_or(0))}</span>
+                <span class="card-detail">{move || app.count(Key::PeopleCount, counts().0)}</span>
             </a>
             <a class="card" href=Route::Aid(id).href() data-testid="aid-link">
                 <span class="card-title">{move || app.t(Key::MutualAid)}</span>
-                <span class="card-detail">{move || count(Key::OpenPostsCount, counts().2)}</span>
+                <span class="card-detail">{move || app.count(Key::OpenPostsCount, counts().2)}</span>
             </a>
             <a class="card" href=Route::Phones(id).href() data-testid="phones-link">
                 <span class="card-title">{move || app.t(Key::PhonesHere)}</span>

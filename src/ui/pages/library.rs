@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::GroupGate;
 use crate::core::command::Command;
+use crate::core::i18n::Key;
 use crate::core::i18n::Named;
-use crate::core::i18n::{Key, counted};
 use crate::core::model::{Category, Standing};
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
@@ -136,8 +136,8 @@ fn LibraryView(id: DocumentId) -> impl IntoView {
                                     <Badge class=class symbol=symbol text=word />
                                     <span class="card-detail">{row.2}</span>
                                     {(!who.is_empty()).then(|| view! { <span class="card-detail">{move || app.tf(Key::WithName, &[("name", &who)])}</span> })}
-                                    {(holds > 0).then(|| view! { <span class="card-detail">{move || app.tf(Key::WaitingCount, &[("count", &holds.to_string())])}</span> })}
-                                    {row.6.map(|left| view! { <span class="card-detail">{move || counted(app.lang.get(), Key::PacketsLeftOne, Key::PacketsLeft, left)}</span> })}
+                                    {(holds > 0).then(|| view! { <span class="card-detail">{move || app.count(Key::WaitingCount, holds)}</span> })}
+                                    {row.6.map(|left| view! { <span class="card-detail">{move || app.count(Key::PacketsLeft, left)}</span> })}
                                 </a>
                             </li>
                         }

@@ -9,7 +9,7 @@ use super::GroupGate;
 use crate::core::command::{Command, Refusal};
 use crate::core::date::Date;
 use crate::core::i18n::{Key, Named};
-use crate::core::model::{HarvestTotal, LogEntry, LogKind};
+use crate::core::model::{LogEntry, LogKind};
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
 use crate::core::text::matches_filter;
@@ -28,9 +28,9 @@ pub fn LogPage(id: DocumentId, site: String) -> impl IntoView {
     }
 }
 
-/// "4.5 kg tomatoes", as a list line.
-fn harvest_line(total: &HarvestTotal) -> String {
-    format!("{} {} · {}", total.quantity, total.unit, total.crop)
+/// "4.5 kg · tomatoes", as a list line, the number written the member's way.
+pub fn harvest_line(app: AppState, quantity: f64, unit: &str, crop: &str) -> String {
+    format!("{} {unit} · {crop}", app.number(quantity))
 }
 
 const fn kind_symbol(kind: LogKind) -> &'static str {
@@ -161,13 +161,13 @@ fn LogView(id: DocumentId, site: String) -> impl IntoView {
                 }
                 view! {
                     <ul class="plain-list" data-testid="harvest-totals">
-                        {whole.iter().map(|t| view! { <li>{harvest_line(t)}</li> }).collect_view()}
+                        {whole.iter().map(|t| view! { <li>{harvest_line(app, t.quantity, &t.unit, &t.crop)}</li> }).collect_view()}
                     </ul>
                     {(!by_plot.is_empty()).then(|| view! {
                         <h3>{move || app.t(Key::ByPlot)}</h3>
                         <ul class="plain-list" data-testid="harvest-by-plot">
                             {by_plot.into_iter().map(|(label, totals)| {
-                                let lines = totals.iter().map(harvest_line).collect::<Vec<_>>().join(", ");
+                                let lines = totals.iter().map(|t| harvest_line(app, t.quantity, &t.unit, &t.crop)).collect::<Vec<_>>().join(", ");
                                 view! { <li><strong>{label}</strong>" · "{lines}</li> }
                             }).collect_view()}
                         </ul>
@@ -186,7 +186,7 @@ fn LogView(id: DocumentId, site: String) -> impl IntoView {
                 }
                 entries.into_iter().map(|(entry_id, e, plot, by)| {
                     let what = if e.kind == LogKind::Harvest {
-                        format!("{} {} · {}", e.quantity, e.unit, e.crop)
+                        harvest_line(app, e.quantity, &e.unit, &e.crop)
                     } else {
                         e.crop.clone()
                     };
@@ -244,11 +244,11 @@ fn AddEntry(id: DocumentId, site: String) -> impl IntoView {
     let harvest = move || kind.get() == LogKind::Harvest;
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let typed = quantity.get_untracked().trim().replace(',', ".");
-        let amount = if typed.is_empty() || kind.get_untracked() != LogKind::Harvest {
+        let typed = quantity.get_untracked();
+        let amount = if typed.trim().is_empty() || kind.get_untracked() != LogKind::Harvest {
             Some(0.0)
         } else {
-            typed.parse::<f64>().ok()
+            app.lang.get_untracked().parse_number(&typed)
         };
         let Some(amount) = amount else {
             quantity_error.set(Some(app.t(Key::ErrNumberInvalid).to_owned()));
@@ -303,7 +303,7 @@ fn AddEntry(id: DocumentId, site: String) -> impl IntoView {
             <Show when=harvest>
                 <TextField id="log-crop" label=Key::Crop value=crop error=crop_error />
                 <div class="row">
-                    <div><InputField id="log-quantity" label=Key::Quantity kind="number" value=quantity error=quantity_error /></div>
+                    <div><InputField id="log-quantity" label=Key::Quantity kind="decimal" value=quantity error=quantity_error /></div>
                     <div><TextField id="log-unit" label=Key::Unit value=unit hint=Key::UnitHint /></div>
                 </div>
             </Show>

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use super::GroupGate;
 use crate::core::command::{Command, MeetingCommand, Role};
 use crate::core::export::tally_line;
-use crate::core::i18n::{Key, Named, counted};
+use crate::core::i18n::{Key, Named};
 use crate::core::model::{ActionStatus, Commitment, Meeting, Tally, commitments};
 use crate::core::repo::DocumentId;
 use crate::core::repo::message::encode_presence;
@@ -321,7 +321,7 @@ fn Attendance(held: Held) -> impl IntoView {
             <summary>
                 <span>
                     {move || app.t(Key::Attendance)}" · "
-                    <span data-testid="present-count">{move || counted(app.lang.get(), Key::PresentOne, Key::PresentCount, count())}</span>
+                    <span data-testid="present-count">{move || app.count(Key::PresentCount, count())}</span>
                 </span>
             </summary>
             <Filter id="attendance-filter" value=filter />

@@ -182,7 +182,7 @@ fn MemberView(id: DocumentId, member: String) -> impl IntoView {
                 </ul>
                 <p data-testid="member-hours">{move || {
                     let minutes = hours.get();
-                    app.tf(Key::HoursThisSeason, &[("hours", &format_hours(minutes))])
+                    app.tf(Key::HoursThisSeason, &[("hours", &app.number(super::shifts::in_hours(minutes)))])
                 }}</p>
             </section>
             <form class="panel" on:submit=move |ev| save.run(ev) novalidate>
@@ -210,10 +210,4 @@ fn MemberView(id: DocumentId, member: String) -> impl IntoView {
             </div>
         </Show>
     }
-}
-
-/// Minutes as hours with one decimal: 90 → "1.5".
-pub fn format_hours(minutes: u64) -> String {
-    let tenths = (minutes * 10 + 30) / 60;
-    format!("{}.{}", tenths / 10, tenths % 10)
 }

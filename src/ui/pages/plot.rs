@@ -403,7 +403,7 @@ fn PlotNotes(id: DocumentId, plot: String) -> impl IntoView {
                     if totals.is_empty() {
                         return view! { <li class="quiet">{move || app.t(Key::NoneYet)}</li> }.into_any();
                     }
-                    totals.into_iter().map(|t| view! { <li>{format!("{}: {} {}", t.crop, t.quantity, t.unit)}</li> }).collect_view().into_any()
+                    totals.into_iter().map(|t| view! { <li>{super::log::harvest_line(app, t.quantity, &t.unit, &t.crop)}</li> }).collect_view().into_any()
                 }}
             </ul>
         </form>

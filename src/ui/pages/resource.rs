@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use super::GroupGate;
 use super::library::standing_badge;
 use crate::core::command::Command;
+use crate::core::i18n::Key;
 use crate::core::i18n::Named;
-use crate::core::i18n::{Key, counted};
 use crate::core::model::{Category, Condition};
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
@@ -198,7 +198,7 @@ fn ResourceView(id: DocumentId, resource: String) -> impl IntoView {
             <FieldError id="resource-error".to_owned() error=error />
             <Show when=is_seeds>
                 <section class="panel" aria-labelledby="seeds-heading">
-                    <h2 id="seeds-heading">{move || counted(app.lang.get(), Key::PacketsLeftOne, Key::PacketsLeft, packets.get())}</h2>
+                    <h2 id="seeds-heading">{move || app.count(Key::PacketsLeft, packets.get())}</h2>
                     <MemberSelect id="seed-member" label=Key::Who value=seed_member members=member_names(app, id) none=Key::SomeoneElse />
                     <InputField id="seed-count" label=Key::Packets kind="number" value=seed_count />
                     <div class="row">
@@ -224,7 +224,7 @@ fn ResourceView(id: DocumentId, resource: String) -> impl IntoView {
                                         <strong>{who}</strong>
                                         <span>{move || app.tf(Key::LentOn, &[("date", &out)])}</span>
                                         <span class="due" data-testid="due">{move || app.tf(if overdue { Key::OverdueSince } else { Key::DueOn }, &[("date", &due_text)])}</span>
-                                        {(renewals > 0).then(|| view! { <span class="quiet">{move || counted(app.lang.get(), Key::RenewedOnce, Key::RenewedTimes, i64::try_from(renewals).unwrap_or(0))}</span> })}
+                                        {(renewals > 0).then(|| view! { <span class="quiet">{move || app.count(Key::RenewedTimes, renewals)}</span> })}
                                         <button type="button" class="primary" data-testid="return" on:click=move |_| { run.run(Command::Return { loan: return_loan.clone() }); }>
                                             {move || app.t(Key::MarkReturned)}
                                         </button>
@@ -242,7 +242,7 @@ fn ResourceView(id: DocumentId, resource: String) -> impl IntoView {
                     when=move || loans.get().is_empty()
                     fallback=move || view! {
                         <section class="panel" aria-labelledby="holds-heading">
-                            <h2 id="holds-heading">{move || app.tf(Key::WaitingCount, &[("count", &holds.get().len().to_string())])}</h2>
+                            <h2 id="holds-heading">{move || app.count(Key::WaitingCount, holds.get().len())}</h2>
                             <ol class="plain-list" data-testid="holds">
                                 {move || holds.get().into_iter().map(|(hold, who)| view! {
                                     <li>{who}" "

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::GroupGate;
 use crate::core::command::Command;
-use crate::core::i18n::{Key, Named, counted};
+use crate::core::i18n::{Key, Named, measured};
 use crate::core::model::{Shift, ShiftKind};
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
@@ -28,9 +28,14 @@ pub fn ShiftsPage(id: DocumentId, site: String) -> impl IntoView {
 
 /// Minutes as hours, to a tenth, in the member's words.
 pub fn hours(app: AppState, minutes: u64) -> String {
+    measured(app.lang.get(), Key::Hours, in_hours(minutes))
+}
+
+/// Minutes as hours, to a tenth: 90 → 1.5.
+pub fn in_hours(minutes: u64) -> f64 {
     #[expect(clippy::cast_precision_loss, reason = "minutes worked stay small")]
     let hours = (minutes as f64 / 6.0).round() / 10.0;
-    app.tf(Key::Hours, &[("hours", &hours.to_string())])
+    hours
 }
 
 /// One shift as the list shows it.
@@ -208,7 +213,7 @@ fn ShiftsView(id: DocumentId, site: String) -> impl IntoView {
                 <span class="quiet" data-testid="spots">
                     {move || match left {
                         Some(0) => app.t(Key::Full).to_owned(),
-                        Some(n) => counted(app.lang.get(), Key::SpotsLeftOne, Key::SpotsLeft, i64::try_from(n).unwrap_or(0)),
+                        Some(n) => app.count(Key::SpotsLeft, n),
                         None => String::new(),
                     }}
                 </span>
@@ -255,10 +260,9 @@ fn ShiftsView(id: DocumentId, site: String) -> impl IntoView {
                         Some(view! {
                             <div class="panel">
                                 <MemberSelect id="hours-member" label=Key::Who value=who members=member_names(app, id) />
-                                <InputField id="hours-worked" label=Key::HoursWorked kind="number" value=worked error=worked_error />
+                                <InputField id="hours-worked" label=Key::HoursWorked kind="decimal" value=worked error=worked_error />
                                 <button type="button" class="primary" on:click=move |_| {
-                                    let typed = worked.get_untracked().trim().replace(',', ".");
-                                    let Some(minutes) = typed.parse::<f64>().ok().filter(|h| h.is_finite()) else {
+                                    let Some(minutes) = app.lang.get_untracked().parse_number(&worked.get_untracked()) else {
                                         worked_error.set(Some(app.t(Key::ErrNumberInvalid).to_owned()));
                                         return;
                                     };

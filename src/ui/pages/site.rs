@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::GroupGate;
 use crate::core::command::{Command, Refusal};
-use crate::core::i18n::{Key, counted};
+use crate::core::i18n::Key;
 use crate::core::model::PlotStatus;
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
@@ -330,7 +330,7 @@ fn PlotMap(id: DocumentId, site: String) -> impl IntoView {
             </Show>
             <Show when=move || !chosen.with(BTreeSet::is_empty)>
                 <form class="panel" on:submit=move |ev| make_plot.run(ev) novalidate data-testid="place-form">
-                    <p role="status">{move || counted(app.lang.get(), Key::SquaresChosenOne, Key::SquaresChosen, i64::try_from(chosen.with(BTreeSet::len)).unwrap_or(0))}</p>
+                    <p role="status">{move || app.count(Key::SquaresChosen, chosen.with(BTreeSet::len))}</p>
                     <TextField id="map-plot-label" label=Key::NewPlotHere value=new_label />
                     <button type="submit" class="primary">{move || app.t(Key::MakePlot)}</button>
                     <label for="map-existing">{move || app.t(Key::OrAddToPlot)}</label>
