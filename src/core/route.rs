@@ -8,6 +8,8 @@ use super::repo::DocumentId;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Home,
+    /// This phone's settings: the language.
+    Settings,
     Group(DocumentId),
     Site(DocumentId, String),
     Plot(DocumentId, String),
@@ -53,6 +55,7 @@ impl Route {
         let group = |id: &str| DocumentId::parse(id).ok();
         match parts.as_slice() {
             [] => Self::Home,
+            ["settings"] => Self::Settings,
             ["g", id] => group(id).map_or(Self::NotFound, Self::Group),
             ["g", id, "site", site] => {
                 group(id).map_or(Self::NotFound, |g| Self::Site(g, (*site).to_owned()))
@@ -117,7 +120,9 @@ impl Route {
             | Self::Shifts(id, _)
             | Self::Log(id, _)
             | Self::Export(id) => Some(*id),
-            Self::Home | Self::Join { .. } | Self::Meet(_) | Self::NotFound => None,
+            Self::Home | Self::Settings | Self::Join { .. } | Self::Meet(_) | Self::NotFound => {
+                None
+            }
         }
     }
 
@@ -125,6 +130,7 @@ impl Route {
     pub fn href(&self) -> String {
         match self {
             Self::Home | Self::NotFound => "#/".to_owned(),
+            Self::Settings => "#/settings".to_owned(),
             Self::Group(id) => format!("#/g/{id}"),
             Self::Site(id, site) => format!("#/g/{id}/site/{site}"),
             Self::Plot(id, plot) => format!("#/g/{id}/plot/{plot}"),
@@ -193,6 +199,7 @@ mod tests {
         let id = DocumentId::from_bytes([3; 16]);
         for route in [
             Route::Home,
+            Route::Settings,
             Route::Group(id),
             Route::Site(id, "s1".into()),
             Route::Plot(id, "p9".into()),

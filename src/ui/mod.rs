@@ -34,8 +34,10 @@ fn App() -> impl IntoView {
     let app = AppState::start();
     provide_context(app);
     provide_context(meet::Meet::new(app));
-    let page = move || match app.route.get() {
+    let page = move || {
+        match app.route.get() {
         Route::Home => pages::home::HomePage().into_any(),
+        Route::Settings => pages::settings::SettingsPage().into_any(),
         Route::Group(id) => view! { <pages::group::GroupPage id=id /> }.into_any(),
         Route::Site(id, site) => view! { <pages::site::SitePage id=id site=site /> }.into_any(),
         Route::Plot(id, plot) => view! { <pages::plot::PlotPage id=id plot=plot /> }.into_any(),
@@ -65,17 +67,33 @@ fn App() -> impl IntoView {
         Route::Log(id, site) => view! { <pages::log::LogPage id=id site=site /> }.into_any(),
         Route::Export(id) => view! { <pages::export::ExportPage id=id /> }.into_any(),
         Route::NotFound => {
-            view! { <p class="notice">{move || app.t(Key::PageNotFound)}</p> }.into_any()
+            view! { <h1>{move || app.t(Key::PageNotFound)}</h1> <p><a href="#/">{move || app.t(Key::YourGroups)}</a></p> }.into_any()
         }
+    }
     };
     view! {
         <header class="top">
             <a class="brand" href="#/">{move || app.t(Key::AppName)}</a>
             <StatusBar />
+            <Show when=move || app.lang_chosen.get()>
+                <a class="lang-link" href=Route::Settings.href() data-testid="settings-link">
+                    // A globe drawn here: phones without an emoji font show 🌐 as a box.
+                    <svg class="globe" aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2">
+                        <circle cx="12" cy="12" r="10" />
+                        <path d="M2 12h20M12 2a15 15 0 0 1 0 20M12 2a15 15 0 0 0 0 20" />
+                    </svg>
+                    <span class="visually-hidden">{move || app.t(Key::Language)}": "</span>
+                    <span lang=move || app.lang.get().tag()>{move || app.lang.get().own_name()}</span>
+                </a>
+            </Show>
         </header>
         <main id="main">
             {move || app.storage_error.get().map(|error| view! { <p class="error" role="alert">{error}</p> })}
-            {move || if app.ready.get() { Some(page()) } else { None }}
+            {move || match (app.ready.get(), app.lang_chosen.get()) {
+                (true, true) => Some(page()),
+                (true, false) => Some(pages::settings::FirstRun().into_any()),
+                (false, _) => None,
+            }}
         </main>
     }
 }

@@ -43,6 +43,9 @@ pub struct Refused {
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub lang: RwSignal<Lang>,
+    /// False on a first run, until the member has said which language the
+    /// app should speak.
+    pub lang_chosen: RwSignal<bool>,
     pub route: RwSignal<Route>,
     pub online: RwSignal<bool>,
     pub offline_ready: RwSignal<bool>,
@@ -98,6 +101,8 @@ impl AppState {
             .unwrap_or_default();
         let app = Self {
             lang: RwSignal::new(lang),
+            // A phone that already holds groups has been set up before.
+            lang_chosen: RwSignal::new(settings.lang.is_some() || !settings.groups.is_empty()),
             route: RwSignal::new(current_route()),
             online: RwSignal::new(platform::is_online()),
             offline_ready: RwSignal::new(false),
@@ -257,8 +262,10 @@ impl AppState {
         )
     }
 
+    /// Speaks `lang` from now on, on this phone only.
     pub fn set_lang(self, lang: Lang) {
         self.lang.set(lang);
+        self.lang_chosen.set(true);
         let mut settings = Settings::load();
         settings.lang = Some(lang.tag().to_owned());
         settings.save();

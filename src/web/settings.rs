@@ -22,8 +22,10 @@ pub struct KnownGroup {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Settings {
-    /// A language tag ("en", "es"); absent until the member picks one.
+    /// A language tag ("en", "es", "pt-BR", "zh-CN"); absent until the
+    /// member picks one on the first run.
     pub lang: Option<String>,
     pub groups: Vec<KnownGroup>,
     /// The name this phone shows others looking at the same meeting notes.

@@ -178,10 +178,13 @@ test('a damaged chunk in IndexedDB is reported and the rest of the group loads',
   await context.close();
 });
 
-test('a member who reads Spanish gets the app, and its errors, in Spanish', async (t) => {
-  const { context, page, errors } = await launch(t);
+test('a phone set to Spanish is asked first, then speaks Spanish, errors too, until changed in settings', async (t) => {
+  const { context, page, errors } = await launch(t, null, { locale: 'es-MX', lang: null });
   await page.goto(server.url);
-  await page.getByLabel('Language').selectOption('es');
+  // The first run asks, with the phone's own language already picked.
+  await page.getByRole('heading', { name: 'Te damos la bienvenida' }).waitFor();
+  assert.equal(await page.getByRole('radio', { name: 'Español' }).isChecked(), true);
+  await page.getByRole('button', { name: 'Continuar' }).click();
   await page.getByRole('heading', { name: 'Tus grupos' }).waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'es');
   await page.getByRole('button', { name: 'Crear grupo' }).click();
@@ -193,9 +196,19 @@ test('a member who reads Spanish gets the app, and its errors, in Spanish', asyn
   await page.getByText('0 parcelas').waitFor();
   await page.getByTestId('save-status').filter({ hasText: 'Guardado en este teléfono' }).waitFor();
   await shot(page, 'group-es');
-  // The choice is this device's: it is still Spanish after a reload.
+  // The choice is this device's: it is still Spanish after a reload, and not asked again.
   await page.reload();
   await page.getByRole('heading', { name: 'Huertos' }).waitFor();
+  // Settings change it at any time; the group's own words stay as typed.
+  await page.getByTestId('settings-link').click();
+  await page.getByRole('radio', { name: 'Português' }).check();
+  await page.getByRole('heading', { name: 'Configurações' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'pt-BR');
+  await page.goBack();
+  await page.getByText('0 canteiro', { exact: true }).waitFor();
+  await page.getByText('La esquina').waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: 'Hortas' }).waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });

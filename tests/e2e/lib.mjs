@@ -48,8 +48,10 @@ export const CHROMIUM_ARGS = [
 /**
  * A browser with its own profile directory, at a phone's size. Pass the
  * test context `t` so the browser is closed even when the test fails.
+ * `locale` is the browser's language; `lang` is the language the member
+ * already chose in the app (null: a first run, which asks).
  */
-export async function launch(t, profile, { args = [] } = {}) {
+export async function launch(t, profile, { args = [], locale = 'en-US', lang = 'en' } = {}) {
   profile ??= await mkdtemp(join(tmpdir(), 'cg-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -59,9 +61,18 @@ export async function launch(t, profile, { args = [] } = {}) {
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
-    locale: 'en-US',
+    locale,
   });
   t?.after(() => context.close().catch(() => {}));
+  if (lang) {
+    await context.addInitScript((tag) => {
+      try {
+        const key = 'common-ground.settings';
+        const settings = JSON.parse(localStorage.getItem(key) ?? '{}');
+        if (!settings.lang) localStorage.setItem(key, JSON.stringify({ ...settings, lang: tag }));
+      } catch { /* about:blank has no storage */ }
+    }, lang);
+  }
   context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? await context.newPage();
   const errors = [];
@@ -75,6 +86,8 @@ export async function launch(t, profile, { args = [] } = {}) {
  */
 export async function shot(page, name) {
   await mkdir(SHOTS, { recursive: true });
+  // From the top, so the sticky header is drawn where it belongs.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   if (height > PHONE.height * 1.5) {

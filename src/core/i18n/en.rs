@@ -673,4 +673,13 @@ pub const TEXTS: &[(Key, &str)] = &[
         GroupFromFileHint,
         "A member can share the group as an updates file through any messenger. Opening it puts the group on this phone, no internet needed.",
     ),
+    (Settings, "Settings"),
+    (
+        SettingsHint,
+        "These settings stay on this phone. They are not shared with your group.",
+    ),
+    (Welcome, "Welcome"),
+    (ChooseLanguage, "Which language should the app speak?"),
+    (LanguageLater, "You can change it any time in Settings."),
+    (Continue, "Continue"),
 ];

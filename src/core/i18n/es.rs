@@ -700,4 +700,13 @@ pub const TEXTS: &[(Key, &str)] = &[
         GroupFromFileHint,
         "Un miembro puede compartir el grupo como archivo de cambios por cualquier aplicación de mensajes. Al abrirlo, el grupo queda en este teléfono, sin necesidad de internet.",
     ),
+    (Settings, "Ajustes"),
+    (
+        SettingsHint,
+        "Estos ajustes se quedan en este teléfono. No se comparten con tu grupo.",
+    ),
+    (Welcome, "Te damos la bienvenida"),
+    (ChooseLanguage, "¿En qué idioma quieres usar la app?"),
+    (LanguageLater, "Puedes cambiarlo cuando quieras en Ajustes."),
+    (Continue, "Continuar"),
 ];

@@ -565,6 +565,12 @@ keys! {
     GroupFromFile,
     GroupFromFileHint,
 
+    Settings,
+    SettingsHint,
+    Welcome,
+    ChooseLanguage,
+    LanguageLater,
+    Continue,
 }
 
 /// The message for a refused command, in the member's language.

@@ -739,4 +739,16 @@ pub const TEXTS: &[(Key, &str)] = &[
         GroupFromFileHint,
         "Quem já participa pode compartilhar o grupo como arquivo de atualizações, por qualquer aplicativo de mensagens. Ao abrir o arquivo, o grupo fica neste celular, sem precisar de internet.",
     ),
+    (Settings, "Configurações"),
+    (
+        SettingsHint,
+        "Estas configurações ficam neste celular. Não são compartilhadas com o seu grupo.",
+    ),
+    (Welcome, "Boas-vindas"),
+    (ChooseLanguage, "Em que idioma você quer usar o app?"),
+    (
+        LanguageLater,
+        "Você pode mudar quando quiser em Configurações.",
+    ),
+    (Continue, "Continuar"),
 ];

@@ -569,4 +569,13 @@ pub const TEXTS: &[(Key, &str)] = &[
         GroupFromFileHint,
         "成员可以把小组存成更新文件，用微信等任何聊天软件发过来。打开它，小组就会出现在这部手机上，不用上网。",
     ),
+    (Settings, "设置"),
+    (
+        SettingsHint,
+        "这些设置只保存在这部手机上，不会分享给你的小组。",
+    ),
+    (Welcome, "欢迎"),
+    (ChooseLanguage, "你想用哪种语言使用这个应用？"),
+    (LanguageLater, "之后随时可以在“设置”里更改。"),
+    (Continue, "继续"),
 ];

@@ -1,9 +1,9 @@
-//! Home: the groups on this phone, starting a group, and the language.
+//! Home: the groups on this phone, what needs the member, starting a group.
 
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use crate::core::i18n::{Key, Lang};
+use crate::core::i18n::Key;
 use crate::core::model::Group;
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
@@ -73,7 +73,6 @@ pub fn HomePage() -> impl IntoView {
             <button type="submit" class="primary">{move || app.t(Key::CreateGroup)}</button>
         </form>
         <GroupFile />
-        <LanguagePicker />
         <Show when=move || app.offline_ready.get()>
             <p class="quiet" data-testid="offline-ready">"✓ "{move || app.t(Key::OfflineReady)}</p>
         </Show>
@@ -114,35 +113,6 @@ fn GroupFile() -> impl IntoView {
             <label class="button" for="group-file">{move || app.t(Key::OpenUpdatesFile)}</label>
             <input id="group-file" class="visually-hidden" type="file" on:change=open />
             {move || error.get().map(|key| view! { <p class="error" role="alert">{app.t(key)}</p> })}
-        </div>
-    }
-}
-
-#[component]
-fn LanguagePicker() -> impl IntoView {
-    let app = expect_context::<AppState>();
-    view! {
-        <div class="panel">
-            <label for="language">{move || app.t(Key::Language)}</label>
-            <select
-                id="language"
-                on:change=move |ev| {
-                    if let Some(lang) = Lang::from_tag(&event_target_value(&ev)) {
-                        app.set_lang(lang);
-                    }
-                }
-            >
-                {Lang::ALL
-                    .into_iter()
-                    .map(|lang| {
-                        view! {
-                            <option value=lang.tag() lang=lang.tag() selected=move || app.lang.get() == lang>
-                                {lang.own_name()}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
         </div>
     }
 }

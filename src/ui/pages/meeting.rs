@@ -332,19 +332,21 @@ fn Attendance(held: Held) -> impl IntoView {
                         let box_id = format!("present-{member}");
                         let here = member.clone();
                         view! {
-                            <li class="check">
-                                <input
-                                    type="checkbox"
-                                    id=box_id.clone()
-                                    prop:checked=move || held.with(|m| m.attendees.contains_key(&here))
-                                    on:change=move |ev| {
-                                        held.run(&MeetingCommand::SetPresent {
-                                            member: member.clone(),
-                                            present: event_target_checked(&ev),
-                                        });
-                                    }
-                                />
-                                <label for=box_id>{name}</label>
+                            <li>
+                                <label class="check">
+                                    <input
+                                        type="checkbox"
+                                        id=box_id
+                                        prop:checked=move || held.with(|m| m.attendees.contains_key(&here))
+                                        on:change=move |ev| {
+                                            held.run(&MeetingCommand::SetPresent {
+                                                member: member.clone(),
+                                                present: event_target_checked(&ev),
+                                            });
+                                        }
+                                    />
+                                    {name}
+                                </label>
                             </li>
                         }
                     }
@@ -393,10 +395,12 @@ fn Agenda(held: Held) -> impl IntoView {
                     items.into_iter().map(|(item, title, done)| {
                         let box_id = format!("agenda-{item}");
                         view! {
-                            <li class="check">
-                                <input type="checkbox" id=box_id.clone() prop:checked=done
-                                    on:change=move |ev| { held.run(&MeetingCommand::CheckAgenda { item: item.clone(), done: event_target_checked(&ev) }); } />
-                                <label for=box_id class:done=done>{title}</label>
+                            <li>
+                                <label class="check" class:done=done>
+                                    <input type="checkbox" id=box_id prop:checked=done
+                                        on:change=move |ev| { held.run(&MeetingCommand::CheckAgenda { item: item.clone(), done: event_target_checked(&ev) }); } />
+                                    {title}
+                                </label>
                             </li>
                         }
                     }).collect_view().into_any()

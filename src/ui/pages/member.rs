@@ -171,7 +171,7 @@ fn MemberView(id: DocumentId, member: String) -> impl IntoView {
                                 let due = local_date(app, &due);
                                 view! {
                                     <li class:overdue=overdue>
-                                        <a href=Route::Resource(id, r).href()>{item}</a>
+                                        <a class="list-link" href=Route::Resource(id, r).href()>{item}</a>
                                         <span class="due">{move || app.tf(if overdue { Key::OverdueSince } else { Key::DueOn }, &[("date", &due)])}</span>
                                     </li>
                                 }

@@ -13,6 +13,7 @@ pub mod minutes;
 pub mod phones;
 pub mod plot;
 pub mod resource;
+pub mod settings;
 pub mod share;
 pub mod shifts;
 pub mod site;

@@ -1,0 +1,72 @@
+//! This phone's settings, and the first run that asks for the language.
+//!
+//! The language is a device setting: each member's phone speaks their
+//! language, whatever the rest of the group reads.
+
+use leptos::prelude::*;
+
+use crate::core::i18n::{Key, Lang};
+use crate::ui::components::PageTitle;
+use crate::ui::state::AppState;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    view! {
+        <PageTitle title=Signal::derive(move || app.t(Key::Settings).to_owned()) back="#/".to_owned() />
+        <p class="quiet">{move || app.t(Key::SettingsHint)}</p>
+        <div class="panel">
+            <LanguageChoice legend=Key::Language on_pick=move |lang| app.set_lang(lang) />
+        </div>
+    }
+}
+
+/// The first screen of a new phone: which language to speak, with the
+/// browser's own language already picked.
+#[component]
+pub fn FirstRun() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    view! {
+        <h1>{move || app.t(Key::Welcome)}</h1>
+        <form
+            class="panel"
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                app.set_lang(app.lang.get_untracked());
+            }
+        >
+            // Trying a language shows it at once; Continue keeps it.
+            <LanguageChoice legend=Key::ChooseLanguage on_pick=move |lang| app.lang.set(lang) />
+            <p class="hint">{move || app.t(Key::LanguageLater)}</p>
+            <button type="submit" class="primary" data-testid="continue">{move || app.t(Key::Continue)}</button>
+        </form>
+    }
+}
+
+/// The four languages as radio buttons, each named in its own words.
+#[component]
+fn LanguageChoice(legend: Key, on_pick: impl Fn(Lang) + Copy + 'static) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    view! {
+        <fieldset class="languages">
+            <legend>{move || app.t(legend)}</legend>
+            {Lang::ALL
+                .into_iter()
+                .map(|lang| {
+                    view! {
+                        <label class="check">
+                            <input
+                                type="radio"
+                                name="language"
+                                value=lang.tag()
+                                prop:checked=move || app.lang.get() == lang
+                                on:change=move |_| on_pick(lang)
+                            />
+                            <span lang=lang.tag()>{lang.own_name()}</span>
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
