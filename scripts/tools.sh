@@ -29,9 +29,9 @@ ensure_build_tools() {
     # Not --locked: its lock file pins a crate version the registry no longer has.
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
-  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
      || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing npm packages (wasm-opt, playwright-core, automerge-repo and its sync server)"
+    say "installing npm packages (wasm-opt, playwright-core, axe-core, automerge-repo and its sync server)"
     # package.json overrides cbor-extract to 2.2.2: the registry here lacks
     # 2.2.3's platform packages, and without them `npm ci` refuses the lock.
     npm ci --no-audit --no-fund

@@ -34,8 +34,7 @@ fn App() -> impl IntoView {
     let app = AppState::start();
     provide_context(app);
     provide_context(meet::Meet::new(app));
-    let page = move || {
-        match app.route.get() {
+    let page = move || match app.route.get() {
         Route::Home => pages::home::HomePage().into_any(),
         Route::Settings => pages::settings::SettingsPage().into_any(),
         Route::Group(id) => view! { <pages::group::GroupPage id=id /> }.into_any(),
@@ -66,10 +65,7 @@ fn App() -> impl IntoView {
         }
         Route::Log(id, site) => view! { <pages::log::LogPage id=id site=site /> }.into_any(),
         Route::Export(id) => view! { <pages::export::ExportPage id=id /> }.into_any(),
-        Route::NotFound => {
-            view! { <h1>{move || app.t(Key::PageNotFound)}</h1> <p><a href="#/">{move || app.t(Key::YourGroups)}</a></p> }.into_any()
-        }
-    }
+        Route::NotFound => pages::NotFoundPage().into_any(),
     };
     view! {
         <header class="top">

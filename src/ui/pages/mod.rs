@@ -80,3 +80,13 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
     }
     }
 }
+
+/// An address the app does not know, with the way home.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    view! {
+        <h1>{move || app.t(Key::PageNotFound)}</h1>
+        <p><a class="list-link" href="#/">{move || app.t(Key::YourGroups)}</a></p>
+    }
+}
