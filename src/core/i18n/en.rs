@@ -682,4 +682,5 @@ pub const TEXTS: &[(Key, &str)] = &[
     (ChooseLanguage, "Which language should the app speak?"),
     (LanguageLater, "You can change it any time in Settings."),
     (Continue, "Continue"),
+    (NobodyInQueue, "Nobody is waiting for it"),
 ];

@@ -709,4 +709,5 @@ pub const TEXTS: &[(Key, &str)] = &[
     (ChooseLanguage, "¿En qué idioma quieres usar la app?"),
     (LanguageLater, "Puedes cambiarlo cuando quieras en Ajustes."),
     (Continue, "Continuar"),
+    (NobodyInQueue, "Nadie lo está esperando"),
 ];

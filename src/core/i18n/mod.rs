@@ -571,6 +571,7 @@ keys! {
     ChooseLanguage,
     LanguageLater,
     Continue,
+    NobodyInQueue,
 }
 
 /// The message for a refused command, in the member's language.

@@ -751,4 +751,5 @@ pub const TEXTS: &[(Key, &str)] = &[
         "Você pode mudar quando quiser em Configurações.",
     ),
     (Continue, "Continuar"),
+    (NobodyInQueue, "Ninguém está na fila"),
 ];

@@ -578,4 +578,5 @@ pub const TEXTS: &[(Key, &str)] = &[
     (ChooseLanguage, "你想用哪种语言使用这个应用？"),
     (LanguageLater, "之后随时可以在“设置”里更改。"),
     (Continue, "继续"),
+    (NobodyInQueue, "没有人在排队"),
 ];

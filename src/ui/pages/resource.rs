@@ -242,7 +242,10 @@ fn ResourceView(id: DocumentId, resource: String) -> impl IntoView {
                     when=move || loans.get().is_empty()
                     fallback=move || view! {
                         <section class="panel" aria-labelledby="holds-heading">
-                            <h2 id="holds-heading">{move || app.count(Key::WaitingCount, holds.get().len())}</h2>
+                            <h2 id="holds-heading">{move || match holds.get().len() {
+                                0 => app.t(Key::NobodyInQueue).to_owned(),
+                                n => app.count(Key::WaitingCount, n),
+                            }}</h2>
                             <ol class="plain-list" data-testid="holds">
                                 {move || holds.get().into_iter().map(|(hold, who)| view! {
                                     <li>{who}" "
