@@ -113,30 +113,34 @@ fn literals(code: &str) -> Vec<Literal<'_>> {
     found
 }
 
-#[test]
-fn components_show_no_words_of_their_own() {
-    // Attributes a member hears or reads, as opposed to ids and classes.
+/// The literals a member would read: words (not symbols such as "✓ ") as
+/// a text child of an element (`<p>"words"</p>`, `{x}" words"`) or in an
+/// attribute that is read or heard, as opposed to ids and classes.
+fn shown_words(code: &str) -> Vec<Literal<'_>> {
     const READ_ATTRIBUTES: [&str; 4] = ["aria-label=", "placeholder=", "title=", "alt="];
-    let mut hard_coded = Vec::new();
-    for (path, code) in sources() {
-        if !path.components().any(|c| c.as_os_str() == "ui") {
-            continue;
-        }
-        for literal in literals(&code) {
-            if !literal.text.chars().any(char::is_alphabetic) {
-                // Symbols such as "✓ " or " · " need no translation.
-                continue;
-            }
+    literals(code)
+        .into_iter()
+        .filter(|literal| literal.text.chars().any(char::is_alphabetic))
+        .filter(|literal| {
             let before = literal.before;
-            // A text child of an element: `<p>"words"</p>` or `{x}" words"`.
             let text_child =
                 (before.ends_with('>') && !before.ends_with("=>") && !before.ends_with("->"))
                     || before.ends_with('}')
                     || before.ends_with('"');
-            let read_aloud = READ_ATTRIBUTES
-                .iter()
-                .any(|attribute| before.ends_with(attribute));
-            if text_child || read_aloud {
+            text_child
+                || READ_ATTRIBUTES
+                    .iter()
+                    .any(|attribute| before.ends_with(attribute))
+        })
+        .collect()
+}
+
+#[test]
+fn components_show_no_words_of_their_own() {
+    let mut hard_coded = Vec::new();
+    for (path, code) in sources() {
+        if path.components().any(|c| c.as_os_str() == "ui") {
+            for literal in shown_words(&code) {
                 hard_coded.push(format!(
                     "{}:{}: \"{}\"",
                     path.display(),
@@ -156,16 +160,12 @@ fn components_show_no_words_of_their_own() {
 #[test]
 fn the_checks_catch_what_they_look_for() {
     // The scanner itself: a text child and a label are caught; a class, a
-    // char literal and a comment are not.
+    // symbol, a match arm, a char literal and a comment are not.
     let code = r#"view! { <p class="quiet">"Hello"</p> <a aria-label="Back">{x}" more"</a> }
+        let mark = view! { <span>"✓ "</span> };
+        let class = match x { A => "status ok", _ => "" };
         let quote = '"'; // "not this"
         let s = "fine";"#;
-    let caught: Vec<_> = literals(code)
-        .into_iter()
-        .filter(|l| {
-            l.before.ends_with('>') || l.before.ends_with('}') || l.before.ends_with("aria-label=")
-        })
-        .map(|l| l.text)
-        .collect();
+    let caught: Vec<_> = shown_words(code).into_iter().map(|l| l.text).collect();
     assert_eq!(caught, ["Hello", "Back", " more"]);
 }

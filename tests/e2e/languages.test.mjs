@@ -246,6 +246,7 @@ for (const lang of LANGUAGES) {
     for (const [name, url] of pages) {
       await page.goto(url);
       await checkPage(page, name, problems);
+      if (['settings', 'member', 'not found'].includes(name)) await shot(page, `${name.replace(' ', '-')}-${lang.tag}`);
     }
     assert.deepEqual(problems, [], `${lang.own}:\n${problems.join('\n')}`);
     assert.deepEqual(errors, []);

@@ -645,22 +645,12 @@ pub fn refusal(lang: Lang, why: &Refusal) -> String {
 /// ("{count} plot|{count} plots"; Chinese has one form).
 pub fn counted(lang: Lang, key: Key, count: i64) -> String {
     #[expect(clippy::cast_precision_loss, reason = "counts are far below 2^52")]
-    let value = count as f64;
-    fill(lang.form(key, value), &[("count", &lang.number(value))])
+    measured(lang, key, count as f64)
 }
 
 /// A measure with its unit word, such as hours worked ("1.5 hours").
 pub fn measured(lang: Lang, key: Key, value: f64) -> String {
     fill(lang.form(key, value), &[("count", &lang.number(value))])
-}
-
-/// "1 plot" / "5 plots".
-pub fn plot_count(lang: Lang, count: usize) -> String {
-    counted(
-        lang,
-        Key::PlotsCount,
-        i64::try_from(count).unwrap_or(i64::MAX),
-    )
 }
 
 /// The plural categories the catalogue tells apart (CLDR's names).
@@ -885,8 +875,8 @@ mod tests {
             refusal(Lang::Es, &why),
             "Ya hay una parcela llamada A3 en este huerto."
         );
-        assert_eq!(plot_count(Lang::Es, 1), "1 parcela");
-        assert_eq!(plot_count(Lang::En, 3), "3 plots");
+        assert_eq!(counted(Lang::Es, Key::PlotsCount, 1), "1 parcela");
+        assert_eq!(counted(Lang::En, Key::PlotsCount, 3), "3 plots");
         assert_eq!(counted(Lang::En, Key::PeopleCount, 1), "1 person");
         assert_eq!(history_key("lend"), Key::DidLend);
         assert_eq!(history_key("add plot"), Key::DidAdd);

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::GroupGate;
 use crate::core::command::Command;
-use crate::core::i18n::{Key, plot_count};
+use crate::core::i18n::Key;
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
 use crate::ui::components::{Filter, PageTitle, TextField};
@@ -137,7 +137,7 @@ fn GroupView(id: DocumentId) -> impl IntoView {
                         <li>
                             <a class="card" href=Route::Site(id, row.0.clone()).href()>
                                 <span class="card-title">{row.1.clone()}</span>
-                                <span class="card-detail">{move || plot_count(app.lang.get(), row.2)}</span>
+                                <span class="card-detail">{move || app.count(Key::PlotsCount, row.2)}</span>
                             </a>
                         </li>
                     </For>
