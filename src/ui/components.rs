@@ -65,6 +65,7 @@ fn server_phrase(app: AppState, id: DocumentId) -> (&'static str, String) {
             "status warn",
             app.tf(Key::BadServerAddress, &[("server", &server)]),
         ),
+        Some(ServerState::Held) => ("status warn", app.tf(Key::ServerHeld, &[("server", &server)])),
         Some(ServerState::Connecting) | None => (
             "status busy",
             app.tf(Key::ConnectingTo, &[("server", &server)]),
@@ -72,10 +73,23 @@ fn server_phrase(app: AppState, id: DocumentId) -> (&'static str, String) {
     }
 }
 
-/// What the member should know about a peer's bad input.
-fn trouble_text(app: AppState, trouble: &Trouble) -> String {
+/// What the member should know about a peer's bad input, naming the peer
+/// as the member knows it (a server by its host, a phone by its name).
+fn trouble_text(app: AppState, peer: &str, trouble: &Trouble) -> String {
+    let peer = match peer {
+        "" => String::new(),
+        "tabs" => app.t(Key::AnotherTab).to_owned(),
+        url if url.contains("://") => host(url),
+        name => name.to_owned(),
+    };
     match trouble {
-        Trouble::Unreadable(_) | Trouble::Protocol(_) => app.t(Key::ErrSyncUnreadable).to_owned(),
+        Trouble::Unreadable(_) | Trouble::Protocol(_) if peer.is_empty() => {
+            app.t(Key::ErrSyncUnreadable).to_owned()
+        }
+        Trouble::Unreadable(_) | Trouble::Protocol(_) => {
+            app.tf(Key::ErrSyncPeerUnreadable, &[("peer", &peer)])
+        }
+        Trouble::Hostile(_) => app.tf(Key::ErrSyncPeerHostile, &[("peer", &peer)]),
         Trouble::Version => app.t(Key::ErrSyncVersion).to_owned(),
         Trouble::PeerSaid(message) => app.tf(Key::ErrSyncPeerSaid, &[("message", message)]),
     }
@@ -131,7 +145,13 @@ pub fn SyncDetails(id: DocumentId) -> impl IntoView {
     };
     let trouble = move || {
         app.sync_trouble
-            .with(|t| t.as_ref().map(|t| trouble_text(app, t)))
+            .with(|t| t.as_ref().map(|(peer, t)| trouble_text(app, peer, t)))
+    };
+    // The app stopped while reading this server last time: keep it or drop it.
+    let held = move || {
+        let url = app.server_of(id)?;
+        let held = app.servers.with(|s| s.get(&url) == Some(&ServerState::Held));
+        held.then_some(url)
     };
     view! {
         <ul class="plain-list sync-details" data-testid="sync-details">
@@ -141,6 +161,15 @@ pub fn SyncDetails(id: DocumentId) -> impl IntoView {
             {move || last().map(|text| view! { <li>{text}</li> })}
         </ul>
         {move || trouble().map(|text| view! { <p class="error" role="alert" data-testid="sync-trouble">{text}</p> })}
+        {move || held().map(|url| {
+            let (keep, drop) = (url.clone(), url);
+            view! {
+                <div class="actions" data-testid="server-held">
+                    <button type="button" on:click=move |_| app.keep_held_server(&keep)>{app.t(Key::ConnectAgain)}</button>
+                    <button type="button" class="secondary" on:click=move |_| app.drop_held_server(&drop)>{app.t(Key::StopUsingServer)}</button>
+                </div>
+            }
+        })}
     }
 }
 

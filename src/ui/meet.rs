@@ -175,7 +175,7 @@ impl Meet {
                         p.insert(key, pairing.clone());
                     });
                     let share = Share::Groups(BTreeSet::from([group]));
-                    pairing.start(&repo, Link::Host, share, move |state| {
+                    pairing.start(&repo, Link::Host, share, code.name.clone(), move |state| {
                         self.set_state(key, state);
                     });
                 }
@@ -235,7 +235,7 @@ impl Meet {
                         p.insert(key, pairing.clone());
                     });
                     let share = Share::Groups(BTreeSet::from([group]));
-                    pairing.start(&repo, Link::Client, share, move |state| {
+                    pairing.start(&repo, Link::Client, share, code.name.clone(), move |state| {
                         self.set_state(key, state);
                         if matches!(state, PairState::Open(_)) {
                             // The host has scanned it: nothing more to show.

@@ -66,7 +66,8 @@ pub struct AppState {
     /// When a peer last sent us something new, in ms.
     pub last_synced: RwSignal<Option<i64>>,
     /// The last bad input a peer sent, until the next good sync.
-    pub sync_trouble: RwSignal<Option<Trouble>>,
+    /// The last peer that sent bad input (as the member knows it) and what.
+    pub sync_trouble: RwSignal<Option<(String, Trouble)>>,
     /// Bumped when any document changes because of a peer.
     pub remote_tick: RwSignal<u64>,
     /// Who said they are looking at a document: (document, peer) → (name, when).
@@ -328,6 +329,32 @@ impl AppState {
         self.sync_servers();
     }
 
+    /// The member keeps a server the app stopped on last time: connect again.
+    pub fn keep_held_server(self, url: &str) {
+        transport::release_held_server();
+        self.links.with_value(|links| {
+            links
+                .iter()
+                .filter(|link| link.url() == url)
+                .for_each(ServerLink::resume);
+        });
+    }
+
+    /// The member drops a server the app stopped on: no group uses it any more.
+    pub fn drop_held_server(self, url: &str) {
+        transport::release_held_server();
+        let using: Vec<DocumentId> = self.groups.with_untracked(|groups| {
+            groups
+                .iter()
+                .filter(|g| g.server.as_deref() == Some(url))
+                .filter_map(|g| DocumentId::parse(&g.id).ok())
+                .collect()
+        });
+        for id in using {
+            self.set_server(id, None);
+        }
+    }
+
     /// Opens an invite link: remembers the group and its server, then shows
     /// the group, fetching it if this phone does not hold it yet.
     fn join(self, group: DocumentId, server: Option<String>) {
@@ -414,7 +441,7 @@ impl AppState {
                     }
                 });
             }
-            RepoEvent::Trouble(_, trouble) => self.sync_trouble.set(Some(trouble)),
+            RepoEvent::Trouble(peer, trouble) => self.sync_trouble.set(Some((peer, trouble))),
             RepoEvent::Saved(_, Ok(())) => self.save_error.set(None),
             RepoEvent::Saved(_, Err(error)) => self.save_error.set(Some(error.0)),
             RepoEvent::Status => self.sync_tick.update(|n| *n += 1),
@@ -424,8 +451,14 @@ impl AppState {
                 data,
             } => {
                 if let Some(name) = crate::core::repo::message::decode_presence(&data) {
+                    let now = platform::now_ms();
                     self.presence.update(|here| {
-                        here.insert((document, peer), (name, platform::now_ms()));
+                        // Only who was heard lately, and never more than a
+                        // meeting's worth of names, whatever peers send.
+                        here.retain(|_, (_, heard)| now - *heard < 60_000);
+                        if here.len() < 64 || here.contains_key(&(document, peer.clone())) {
+                            here.insert((document, peer), (name, now));
+                        }
                     });
                 }
             }

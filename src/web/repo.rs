@@ -14,7 +14,7 @@ use super::platform;
 use crate::core::command::{self, At, Command, MeetingCommand, Refusal};
 use crate::core::history::{self, Event};
 use crate::core::model::{Group, Meeting, linked_documents};
-use crate::core::repo::message::StorageId;
+use crate::core::repo::message::{DecodeError, MAX_FRAME_BYTES, StorageId};
 use crate::core::repo::sync::{ConnId, Effect, Link, Share, SyncEngine, Trouble};
 use crate::core::repo::{DocumentId, LoadReport, StoredDoc};
 use crate::core::updates::{self, FileError};
@@ -45,8 +45,9 @@ pub enum RepoEvent {
         peer: String,
         data: Vec<u8>,
     },
-    /// A connection was closed or a frame ignored because of bad input.
-    Trouble(ConnId, Trouble),
+    /// A connection was closed or a frame ignored because of bad input;
+    /// the peer as the member knows it (a server's address, a phone's name).
+    Trouble(String, Trouble),
     /// Peers came or went, or sync progressed.
     Status,
     /// A save finished (true) or failed (false).
@@ -61,6 +62,9 @@ type Listener = Rc<dyn Fn(RepoEvent)>;
 pub struct Wire {
     pub send: SendFrame,
     pub close: Box<dyn Fn()>,
+    /// Who is at the other end, as the member knows it: a server's
+    /// address, a phone's name, "tabs".
+    pub peer: String,
 }
 
 /// A cheap handle to the device's documents.
@@ -457,10 +461,23 @@ impl Repo {
 
     /// A frame arrived on a connection.
     pub fn receive(&self, conn: ConnId, frame: &[u8]) {
+        if frame.len() > MAX_FRAME_BYTES {
+            return self.too_large(conn, frame.len());
+        }
         self.0
             .engine
             .borrow_mut()
             .receive(conn, frame, platform::now_ms());
+        self.drive();
+    }
+
+    /// A frame too large to take arrived: the transport checked its size
+    /// before copying it into wasm memory. The connection is closed.
+    pub fn too_large(&self, conn: ConnId, size: usize) {
+        self.0
+            .engine
+            .borrow_mut()
+            .refuse(conn, Trouble::Unreadable(DecodeError::TooLarge(size)));
         self.drive();
     }
 
@@ -521,12 +538,17 @@ impl Repo {
                 }
             }
             Effect::Close { conn, trouble } => {
-                if let Some(wire) = self.0.wires.borrow_mut().remove(&conn) {
+                let wire = self.0.wires.borrow_mut().remove(&conn);
+                let peer = wire.map(|wire| {
                     (wire.close)();
-                }
-                self.emit(RepoEvent::Trouble(conn, trouble));
+                    wire.peer
+                });
+                self.emit(RepoEvent::Trouble(peer.unwrap_or_default(), trouble));
             }
-            Effect::Ignored { conn, trouble } => self.emit(RepoEvent::Trouble(conn, trouble)),
+            Effect::Ignored { conn, trouble } => {
+                let peer = self.0.wires.borrow().get(&conn).map(|w| w.peer.clone());
+                self.emit(RepoEvent::Trouble(peer.unwrap_or_default(), trouble));
+            }
             Effect::Changed(id) => {
                 if self.0.groups.borrow().contains_key(&id) {
                     self.read_group(id);

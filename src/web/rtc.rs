@@ -34,8 +34,9 @@ const PIECE: usize = 64 * 1024;
 /// browser's, which closes the channel when it overflows.
 const BUFFER_HIGH: u32 = 1024 * 1024;
 const BUFFER_LOW: u32 = 256 * 1024;
-/// A peer's frame may not grow past this while being put back together.
-const FRAME_LIMIT: usize = 64 * 1024 * 1024;
+/// A peer's frame may not grow past this while being put back together:
+/// the one limit of every transport.
+const FRAME_LIMIT: usize = crate::core::repo::message::MAX_FRAME_BYTES;
 
 /// Why a connection could not be made.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -197,11 +198,13 @@ impl Pairing {
 
     /// Syncs `share` with the other phone once the channel opens, and tells
     /// `on_state` how the pairing goes.
+    /// `peer` is the other phone's name, for messages about it.
     pub fn start(
         &self,
         repo: &Repo,
         link: Link,
         share: Share,
+        peer: String,
         on_state: impl Fn(PairState) + 'static,
     ) {
         let on_state: Rc<dyn Fn(PairState)> = Rc::new(on_state);
@@ -213,6 +216,7 @@ impl Pairing {
             let wire = Wire {
                 send: Box::new(move |frame| sending.send(frame)),
                 close: Box::new(move || closing.close()),
+                peer: peer.clone(),
             };
             let conn = repo_open.connect(link, share.clone(), wire);
             pairing.0.conn.set(Some(conn));
@@ -224,7 +228,17 @@ impl Pairing {
             let Some(conn) = pairing.0.conn.get() else {
                 return;
             };
-            let bytes = Uint8Array::new(&event.data()).to_vec();
+            let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() else {
+                return;
+            };
+            // Measured before a byte is copied into wasm memory.
+            let size = buffer.byte_length() as usize;
+            let had = pairing.0.incoming.borrow().len();
+            if had + size > FRAME_LIMIT + 1 {
+                pairing.0.incoming.borrow_mut().clear();
+                return repo_in.too_large(conn, had + size);
+            }
+            let bytes = Uint8Array::new(&buffer).to_vec();
             if let Some(frame) = pairing.piece_arrived(&bytes) {
                 repo_in.receive(conn, &frame);
             }

@@ -11,7 +11,13 @@ use wasm_bindgen::prelude::Closure;
 use web_sys::{BinaryType, BroadcastChannel, MessageEvent, WebSocket};
 
 use super::repo::{Repo, Wire};
+use crate::core::repo::message::MAX_FRAME_BYTES;
 use crate::core::repo::sync::{ConnId, Link, Share};
+
+/// The server whose frame is being handled right now, kept in
+/// localStorage: if the app stops while reading it, the next start finds
+/// it still there and does not reconnect to that server by itself.
+const HANDLING_KEY: &str = "common-ground-handling";
 
 /// The channel every tab of this app in this browser listens on.
 const TAB_CHANNEL: &str = "common-ground-sync";
@@ -30,6 +36,36 @@ pub enum ServerState {
     },
     /// The address is not a WebSocket URL.
     BadAddress,
+    /// The app stopped while reading this server's data last time: it is
+    /// not contacted again until the member says so.
+    Held,
+}
+
+/// The server the app was reading from when it last stopped unexpectedly.
+pub fn held_server() -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(HANDLING_KEY)
+        .ok()?
+}
+
+/// The member chose to keep or drop the held server: forget the marker.
+pub fn release_held_server() {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = storage.remove_item(HANDLING_KEY);
+    }
+}
+
+/// Notes (durably, in localStorage) which server's frame is being handled.
+fn mark_handling(url: Option<&str>) {
+    let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) else {
+        return;
+    };
+    let _ = match url {
+        Some(url) => storage.set_item(HANDLING_KEY, url),
+        None => storage.remove_item(HANDLING_KEY),
+    };
 }
 
 /// A connection to one sync server that keeps coming back until stopped.
@@ -69,8 +105,22 @@ impl ServerLink {
             stopped: Cell::default(),
             on_state: Box::new(on_state),
         }));
-        link.open();
+        if held_server().as_deref() == Some(url) {
+            link.0.stopped.set(true);
+            (link.0.on_state)(ServerState::Held);
+        } else {
+            link.open();
+        }
         link
+    }
+
+    /// Connects to a held server after all (the member chose to keep it).
+    pub fn resume(&self) {
+        if self.0.stopped.get() && self.0.socket.borrow().is_none() {
+            self.0.stopped.set(false);
+            self.0.failures.set(0);
+            self.open();
+        }
     }
 
     pub fn url(&self) -> &str {
@@ -116,13 +166,21 @@ impl ServerLink {
         let on_open = Closure::<dyn Fn()>::new(move || link.opened());
         let link = self.clone();
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-            if let (Some(conn), Ok(buffer)) =
+            let (Some(conn), Ok(buffer)) =
                 (link.0.conn.get(), event.data().dyn_into::<ArrayBuffer>())
-            {
-                link.0
-                    .repo
-                    .receive(conn, &Uint8Array::new(&buffer).to_vec());
+            else {
+                return;
+            };
+            // Measured before a byte is copied into wasm memory.
+            let size = buffer.byte_length() as usize;
+            if size > MAX_FRAME_BYTES {
+                return link.0.repo.too_large(conn, size);
             }
+            mark_handling(Some(&link.0.url));
+            link.0
+                .repo
+                .receive(conn, &Uint8Array::new(&buffer).to_vec());
+            mark_handling(None);
         });
         let link = self.clone();
         let on_close = Closure::<dyn Fn()>::new(move || link.closed());
@@ -149,6 +207,7 @@ impl ServerLink {
             close: Box::new(move || {
                 let _ = socket.close();
             }),
+            peer: self.0.url.clone(),
         };
         let share = self.0.share.borrow().clone();
         let conn = self.0.repo.connect(Link::Client, share, wire);
@@ -196,11 +255,16 @@ pub fn join_tabs(repo: &Repo) -> Option<ConnId> {
             let _ = sending.post_message(&Uint8Array::from(frame));
         }),
         close: Box::new(move || closing.close()),
+        peer: "tabs".to_owned(),
     };
     let conn = repo.connect(Link::Bus, Share::Everything, wire);
     let receiving = repo.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         if let Ok(bytes) = event.data().dyn_into::<Uint8Array>() {
+            let size = bytes.byte_length() as usize;
+            if size > MAX_FRAME_BYTES {
+                return receiving.too_large(conn, size);
+            }
             receiving.receive(conn, &bytes.to_vec());
         }
     });

@@ -572,6 +572,23 @@ keys! {
     LanguageLater,
     Continue,
     NobodyInQueue,
+    // issue 16
+    ErrSyncPeerUnreadable,
+    ErrSyncPeerHostile,
+    AnotherTab,
+    ServerHeld,
+    ConnectAgain,
+    StopUsingServer,
+    InviteTitle,
+    InviteAsk,
+    InviteServer,
+    InviteNoServer,
+    InviteJoin,
+    InviteNotNow,
+    InviteChangeServer,
+    InviteKeepServer,
+    InviteIncomplete,
+    InviteGroupUnknown,
 }
 
 /// The message for a refused command, in the member's language.

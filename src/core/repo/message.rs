@@ -16,6 +16,7 @@ pub const PROTOCOL_VERSION: &str = "1";
 
 /// Frames larger than this are refused unread: a whole group with years of
 /// history is a few MB, and a phone must not be made to allocate without end.
+/// Every transport checks it before copying a frame into wasm memory.
 pub const MAX_FRAME_BYTES: usize = 32 * 1024 * 1024;
 
 /// A peer's name for itself, chosen afresh by each running app.
@@ -481,14 +482,29 @@ enum Value<'b> {
 
 /// Deeper nesting than any protocol message has is refused.
 const MAX_DEPTH: u32 = 8;
+/// Items in one frame: a protocol message has a few dozen (a long
+/// `remote-heads-changed` a few thousand). Each costs a `Value` (32 bytes)
+/// however small its CBOR, so a 32 MiB frame of one-byte items would
+/// otherwise take a gigabyte.
+pub const MAX_ITEMS: usize = 65_536;
+/// Room reserved up front for an array or map; more grows as items arrive.
+const RESERVE: usize = 64;
 
 /// Reads one item; `None` for anything malformed, truncated, indefinite,
-/// tagged or nested too deep. Lengths are checked against the bytes left
-/// before anything is allocated.
+/// tagged, nested too deep or with too many items.
 fn read_value<'b>(d: &mut Decoder<'b>, depth: u32) -> Option<Value<'b>> {
+    let mut items = MAX_ITEMS;
+    read_bounded(d, depth, &mut items)
+}
+
+/// [`read_value`] with the items still allowed. Lengths are checked against
+/// the bytes left and the items allowed before anything is allocated, and
+/// no more than [`RESERVE`] entries are reserved whatever a length claims.
+fn read_bounded<'b>(d: &mut Decoder<'b>, depth: u32, items: &mut usize) -> Option<Value<'b>> {
     if depth > MAX_DEPTH {
         return None;
     }
+    *items = items.checked_sub(1)?;
     let left = d.input().len().saturating_sub(d.position());
     Some(match d.datatype().ok()? {
         Type::String => Value::Text(d.str().ok()?),
@@ -512,24 +528,24 @@ fn read_value<'b>(d: &mut Decoder<'b>, depth: u32) -> Option<Value<'b>> {
         }
         Type::Array => {
             let len = usize::try_from(d.array().ok()??).ok()?;
-            if len > left {
+            if len > left || len > *items {
                 return None;
             }
-            let mut items = Vec::with_capacity(len);
+            let mut array = Vec::with_capacity(len.min(RESERVE));
             for _ in 0..len {
-                items.push(read_value(d, depth + 1)?);
+                array.push(read_bounded(d, depth + 1, items)?);
             }
-            Value::Array(items)
+            Value::Array(array)
         }
         Type::Map => {
             let len = usize::try_from(d.map().ok()??).ok()?;
-            if len > left {
+            if len > left / 2 || len > *items / 2 {
                 return None;
             }
-            let mut entries = Vec::with_capacity(len);
+            let mut entries = Vec::with_capacity(len.min(RESERVE));
             for _ in 0..len {
-                let key = read_value(d, depth + 1)?;
-                let value = read_value(d, depth + 1)?;
+                let key = read_bounded(d, depth + 1, items)?;
+                let value = read_bounded(d, depth + 1, items)?;
                 entries.push((key, value));
             }
             Value::Map(entries)

@@ -2,6 +2,7 @@
 //! how they are synced: the wire protocol and the sans-IO sync engine.
 
 mod document_id;
+pub mod guard;
 pub mod message;
 mod storage;
 pub mod sync;

@@ -22,8 +22,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 
+use super::guard::{self, Refused};
 use super::message::{DecodeError, Message, PROTOCOL_VERSION, PeerId, PeerMetadata, StorageId};
 use super::{DocumentId, StoredDoc};
+
+/// Sync states kept per document: one per server or phone this device
+/// syncs with, not one per storage id a peer makes up.
+pub const MAX_SYNC_STATES: usize = 8;
+/// Ephemeral frames remembered to drop relayed copies, and for how long (ms).
+pub const MAX_EPHEMERAL_SEEN: usize = 256;
+pub const EPHEMERAL_SEEN_MS: i64 = 60_000;
+/// Presence and other ephemeral data bigger than this is not relayed.
+pub const MAX_EPHEMERAL_BYTES: usize = 4 * 1024;
 
 /// The shell's name for one connection (a socket, a channel).
 pub type ConnId = u64;
@@ -62,6 +72,9 @@ pub enum Trouble {
     Version,
     /// The peer sent an `error` and will close.
     PeerSaid(String),
+    /// The peer sent automerge data that would crash or exhaust this
+    /// phone (see `guard`); nothing of it was applied.
+    Hostile(Refused),
 }
 
 /// What the shell must do.
@@ -156,11 +169,13 @@ pub struct SyncEngine {
     docs: BTreeMap<DocumentId, Doc>,
     conns: BTreeMap<ConnId, Conn>,
     peers: BTreeMap<PeerId, Peer>,
-    /// Our ephemeral session and counter, and the last count seen per
-    /// session so that relayed ephemeral data is taken once.
+    /// Our ephemeral session and counter, and the frames seen lately (by
+    /// session and count, with when) so that relayed ephemeral data is taken
+    /// once. Only exact repeats are dropped: a made-up count of `u64::MAX`
+    /// cannot silence a session.
     session: String,
     ephemeral_count: u64,
-    ephemeral_seen: BTreeMap<String, u64>,
+    ephemeral_seen: BTreeMap<(String, u64), i64>,
     /// Keep any document a peer pushes, as a sync server does.
     keeps_everything: bool,
     effects: Vec<Effect>,
@@ -214,6 +229,7 @@ impl SyncEngine {
         let saved_sync = sync_states
             .into_iter()
             .filter_map(|(storage, bytes)| Some((storage, sync::State::decode(&bytes).ok()?)))
+            .take(MAX_SYNC_STATES)
             .collect();
         let wanted = self.docs.get(&id).is_some_and(|doc| doc.wanted);
         let doc = Doc {
@@ -405,6 +421,14 @@ impl SyncEngine {
 
     // ---- frames ----
 
+    /// The shell refused a frame before reading it (too large to copy):
+    /// close the connection (or ignore the frame on a shared channel).
+    pub fn refuse(&mut self, conn: ConnId, trouble: Trouble) {
+        if self.conns.contains_key(&conn) {
+            self.trouble(conn, trouble);
+        }
+    }
+
     /// A frame arrived on a connection.
     pub fn receive(&mut self, conn: ConnId, frame: &[u8], now: i64) {
         let Some(link) = self.conns.get(&conn).map(|c| c.link) else {
@@ -439,6 +463,11 @@ impl SyncEngine {
                 if link == Link::Client {
                     return self.trouble(conn, Trouble::Protocol("join to a client".into()));
                 }
+                if link == Link::Host && !self.peers_on(conn).is_empty() {
+                    // One peer per connection: a second `join` on a link
+                    // would be a second full sync for one socket.
+                    return self.trouble(conn, Trouble::Protocol("second join".into()));
+                }
                 if !versions.iter().any(|v| v == PROTOCOL_VERSION) {
                     let error = Message::Error {
                         sender: self.me.clone(),
@@ -468,6 +497,9 @@ impl SyncEngine {
                 }
                 if version != PROTOCOL_VERSION {
                     return self.trouble(conn, Trouble::Version);
+                }
+                if link == Link::Client && !self.peers_on(conn).is_empty() {
+                    return self.trouble(conn, Trouble::Protocol("second peer".into()));
                 }
                 self.add_peer(conn, &sender, metadata, now);
             }
@@ -506,7 +538,7 @@ impl SyncEngine {
                 ..
             } => {
                 let via = via.unwrap_or_default();
-                self.receive_ephemeral(&via, &sender, document, &session, count, data);
+                self.receive_ephemeral(&via, &sender, document, (&session, count), data, now);
             }
             // Remote heads gossip is optional in automerge-repo; we do not
             // subscribe, so whatever arrives is informational only.
@@ -597,7 +629,12 @@ impl SyncEngine {
                 // Keep only what outlives a connection (the shared heads), as
                 // a stored sync state would: in-flight bookkeeping of a dead
                 // connection must not hold back the next one.
-                if let Ok(kept) = sync::State::decode(&state.sync.encode()) {
+                let room = doc.saved_sync.len() < MAX_SYNC_STATES
+                    || doc.saved_sync.contains_key(&storage);
+                if let Some(kept) = sync::State::decode(&state.sync.encode())
+                    .ok()
+                    .filter(|_| room)
+                {
                     doc.saved_sync.insert(storage.clone(), kept);
                 }
             }
@@ -794,6 +831,13 @@ impl SyncEngine {
                 self.wanted_link(document);
             }
         }
+        if let Err(refused) = guard::check_sync_message(data) {
+            let conn = self.peers.get(sender).map(|p| p.conn);
+            if let Some(conn) = conn {
+                self.trouble(conn, Trouble::Hostile(refused));
+            }
+            return;
+        }
         let Ok(message) = sync::Message::decode(data) else {
             let conn = self.peers.get(sender).map(|p| p.conn);
             if let Some(conn) = conn {
@@ -801,9 +845,16 @@ impl SyncEngine {
             }
             return;
         };
+        // Sync states are kept for servers and phones this device chose to
+        // connect to, not for tabs (they share its storage).
+        let my_storage = self.metadata.storage_id.clone().unwrap_or_default();
         let Some(peer) = self.peers.get_mut(sender) else {
             return;
         };
+        let chosen = self
+            .conns
+            .get(&peer.conn)
+            .is_some_and(|c| c.link != Link::Bus);
         peer.last_heard = Some(now);
         let storage = peer
             .metadata
@@ -841,7 +892,13 @@ impl SyncEngine {
             && after.is_empty()
             && state.sync.their_heads.as_ref().is_some_and(Vec::is_empty);
         state.unavailable |= said_no;
-        if let Some(storage) = storage.filter(|_| state.sync.shared_heads != shared_before) {
+        let room = doc.saved_sync.len() < MAX_SYNC_STATES;
+        let keep = storage
+            .filter(|s| state.sync.shared_heads != shared_before && chosen && *s != my_storage)
+            .filter(|s| room || doc.saved_sync.contains_key(s));
+        if let Some(storage) = keep {
+            doc.saved_sync
+                .insert(storage.clone(), sync::State::decode(&state.sync.encode()).unwrap_or_default());
             self.effects.push(Effect::SaveSyncState {
                 document,
                 storage,
@@ -883,22 +940,32 @@ impl SyncEngine {
         via: &str,
         origin: &str,
         document: DocumentId,
-        session: &str,
-        count: u64,
+        (session, count): (&str, u64),
         data: Vec<u8>,
+        now: i64,
     ) {
+        let key = (session.to_owned(), count);
         if session == self.session
-            || self
-                .ephemeral_seen
-                .get(session)
-                .is_some_and(|seen| *seen >= count)
+            || data.len() > MAX_EPHEMERAL_BYTES
+            || self.ephemeral_seen.contains_key(&key)
+            || !self.has(document)
         {
             return;
         }
-        if !self.has(document) {
-            return;
+        // Forget what is old, then the oldest, so a flood cannot grow it.
+        self.ephemeral_seen
+            .retain(|_, seen| now - *seen < EPHEMERAL_SEEN_MS);
+        while self.ephemeral_seen.len() >= MAX_EPHEMERAL_SEEN {
+            let oldest = self
+                .ephemeral_seen
+                .iter()
+                .min_by_key(|(_, seen)| **seen)
+                .map(|(key, _)| key.clone());
+            if let Some(oldest) = oldest {
+                self.ephemeral_seen.remove(&oldest);
+            }
         }
-        self.ephemeral_seen.insert(session.to_owned(), count);
+        self.ephemeral_seen.insert(key, now);
         self.send_ephemeral(origin, document, session, count, &data, Some(via));
         self.effects.push(Effect::Ephemeral {
             document,
