@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::command;
 use super::repo::DocumentId;
+use super::repo::guard;
 
 const MAGIC: &[u8; 9] = b"CGUPDATES";
 const VERSION: u8 = 1;
@@ -89,6 +90,8 @@ pub fn unpack(bytes: &[u8], expected: Option<DocumentId>) -> Result<Updates, Fil
         let doc_id = id(take(16)?)?;
         let len = u32::from_be_bytes(take(4)?.try_into().map_err(|_| FileError::Damaged)?);
         let saved = take(usize::try_from(len).map_err(|_| FileError::Damaged)?)?;
+        // Checked before automerge inflates anything (see repo::guard).
+        guard::check_chunks(saved).map_err(|_| FileError::Damaged)?;
         let doc = AutoCommit::load(saved).map_err(|_| FileError::Damaged)?;
         docs.push((doc_id, doc));
     }

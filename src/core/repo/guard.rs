@@ -22,7 +22,7 @@ use std::io::Read;
 pub const MAX_INFLATED_BYTES: usize = 64 * 1024 * 1024;
 /// Heads or needs in one sync message: a document has as many heads as
 /// members who edited at once, far below this.
-pub const MAX_HASHES: usize = 16_384;
+pub const MAX_HASHES: usize = 4_096;
 /// automerge sends one `have`; each costs a pass over the whole document.
 pub const MAX_HAVES: usize = 4;
 /// automerge uses 7 probes and 10 bits per entry.
@@ -216,9 +216,15 @@ pub fn check_chunks_within(bytes: &[u8], budget: &mut Budget) -> Result<(), Refu
         if r.take(4)? != MAGIC {
             return Err(Refused::NotAutomerge);
         }
-        r.take(4)?; // checksum
+        let checksum = r.take(4)?;
         let kind = r.byte()?;
         let body = r.prefixed()?;
+        // automerge skips a chunk whose checksum is wrong without a word;
+        // a peer that sends one is refused instead. (A compressed chunk's
+        // checksum is over the inflated change, which is not kept here.)
+        if kind != 2 && checksum != &chunk_hash(kind, body)[..4] {
+            return Err(Refused::NotAutomerge);
+        }
         match kind {
             0 => check_document(body, budget)?,
             1 => {} // a change's columns are never compressed
@@ -228,6 +234,28 @@ pub fn check_chunks_within(bytes: &[u8], budget: &mut Budget) -> Result<(), Refu
         }
     }
     Ok(())
+}
+
+/// The hash automerge gives a chunk: SHA-256 of its type, length and body.
+fn chunk_hash(kind: u8, body: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut length = Vec::with_capacity(10);
+    let mut n = body.len() as u64;
+    loop {
+        #[expect(clippy::cast_possible_truncation, reason = "seven bits")]
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            length.push(byte);
+            break;
+        }
+        length.push(byte | 0x80);
+    }
+    let mut hasher = Sha256::new();
+    hasher.update([kind]);
+    hasher.update(&length);
+    hasher.update(body);
+    hasher.finalize().into()
 }
 
 /// A document chunk: actors, heads, change and op column metadata, then

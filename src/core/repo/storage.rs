@@ -183,7 +183,7 @@ impl StoredDoc {
         let mut chunks = Vec::new();
         let mut report = LoadReport::default();
         for (key, bytes) in stored {
-            let loaded = if key.document != id {
+            let loaded = if key.document != id || super::guard::check_chunks(&bytes).is_err() {
                 false
             } else if doc.is_empty() && key.kind == ChunkKind::Snapshot {
                 // The first snapshot becomes the document.
