@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ObjType, ROOT, ReadDoc};
 use common_ground::core::model::linked_documents;
-use common_ground::core::repo::message::Message;
+use common_ground::core::repo::message::{Message, PeerMetadata};
 use common_ground::core::repo::sync::{ConnId, Effect, Link, Share, SyncEngine, Trouble};
 use common_ground::core::repo::{DocumentId, StoredDoc};
 use proptest::prelude::*;
@@ -455,6 +455,89 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
+/// A frame a hostile server could send once the handshake is done.
+#[derive(Clone, Debug)]
+enum HostileFrame {
+    Bytes(Vec<u8>),
+    /// A real sync message of the group, cut at `cut` and with bytes flipped.
+    Mangled {
+        cut: u16,
+        flips: Vec<(u16, u8)>,
+    },
+    SyncData(Vec<u8>),
+    Ephemeral {
+        session: u8,
+        count: u64,
+        size: u16,
+    },
+    Join(u8),
+    Unavailable,
+}
+
+impl HostileFrame {
+    fn bytes(&self, real: &[u8]) -> Vec<u8> {
+        let sync = |data: Vec<u8>| {
+            Message::Sync {
+                sender: "peer-1".into(),
+                target: "peer-0".into(),
+                document: group_id(),
+                data,
+            }
+            .encode()
+        };
+        match self {
+            Self::Bytes(bytes) => bytes.clone(),
+            Self::Mangled { cut, flips } => {
+                let mut data = real[..real.len().min(usize::from(*cut).max(1))].to_vec();
+                for (at, mask) in flips {
+                    let len = data.len();
+                    data[usize::from(*at) % len] ^= mask;
+                }
+                sync(data)
+            }
+            Self::SyncData(data) => sync(data.clone()),
+            Self::Ephemeral {
+                session,
+                count,
+                size,
+            } => Message::Ephemeral {
+                sender: "peer-1".into(),
+                target: "peer-0".into(),
+                document: group_id(),
+                session: format!("s{session}"),
+                count: *count,
+                data: vec![0xa0; usize::from(*size)],
+            }
+            .encode(),
+            Self::Join(n) => Message::Join {
+                sender: format!("j{n}"),
+                metadata: PeerMetadata::default(),
+                versions: vec!["1".into()],
+            }
+            .encode(),
+            Self::Unavailable => Message::DocUnavailable {
+                sender: "peer-1".into(),
+                target: "peer-0".into(),
+                document: group_id(),
+            }
+            .encode(),
+        }
+    }
+}
+
+fn hostile_frame() -> impl Strategy<Value = HostileFrame> {
+    prop_oneof![
+        1 => proptest::collection::vec(any::<u8>(), 0..200).prop_map(HostileFrame::Bytes),
+        4 => (any::<u16>(), proptest::collection::vec((any::<u16>(), 1..=255u8), 0..4))
+            .prop_map(|(cut, flips)| HostileFrame::Mangled { cut, flips }),
+        1 => proptest::collection::vec(any::<u8>(), 0..120).prop_map(HostileFrame::SyncData),
+        1 => (any::<u8>(), prop_oneof![Just(u64::MAX), any::<u64>(), 0..4u64], 0..6000u16)
+            .prop_map(|(session, count, size)| HostileFrame::Ephemeral { session, count, size }),
+        1 => any::<u8>().prop_map(HostileFrame::Join),
+        1 => Just(HostileFrame::Unavailable),
+    ]
+}
+
 const WORDS: [&str; 3] = ["seed ", "water ", "compost "];
 
 proptest! {
@@ -538,20 +621,46 @@ proptest! {
         prop_assert_eq!(words, typed, "every word typed survives: {}", text);
     }
 
-    /// Arbitrary bytes never panic the decoder or the engine, and never
-    /// change a document.
+    /// After a real handshake, sequences of hostile frames — arbitrary
+    /// bytes, real sync messages cut and bit-flipped, made-up ephemeral
+    /// counts, repeated joins — never panic the decoder or the engine and
+    /// never change a document. A closed link is opened again (with a new
+    /// handshake) so that later frames of the sequence are read too.
     #[test]
-    fn arbitrary_frames_are_harmless(frames in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..200), 1..20)) {
+    fn arbitrary_frames_are_harmless(frames in proptest::collection::vec(hostile_frame(), 1..24)) {
         let mut net = Net::new(2);
-        net.add_doc(0, group_id(), new_group(0));
-        let (conn, _) = net.connect(0, 1, Share::Groups([group_id()].into()));
+        let mut group = new_group(0);
+        for plot in 0..6 {
+            add_plot(&mut group, &format!("A{plot}"));
+            group.commit();
+        }
+        // What the peer could legitimately send: the group's own history.
+        let mut copy = group.fork();
+        let real = automerge::sync::SyncDoc::generate_sync_message(
+            &copy.sync(),
+            &mut automerge::sync::State::new(),
+        )
+        .unwrap()
+        .encode();
+        net.add_doc(0, group_id(), group);
+        let (mut conn, _) = net.connect(0, 1, Share::Groups([group_id()].into()));
         net.run();
         let heads = net.heads(0, group_id());
+        let mut read_after_handshake = 0;
         for frame in &frames {
-            let _ = Message::decode(frame);
-            net.nodes[0].engine.receive(conn, frame, 9);
+            if !net.nodes[0].conns.contains_key(&conn) {
+                conn = net.connect(0, 1, Share::Groups([group_id()].into())).0;
+                net.run();
+            }
+            let bytes = frame.bytes(&real);
+            let _ = Message::decode(&bytes);
+            read_after_handshake += usize::from(!net.nodes[0].engine.peers().is_empty());
+            net.nodes[0].engine.receive(conn, &bytes, 9);
             net.pump(0);
+            net.run();
         }
         prop_assert_eq!(net.heads(0, group_id()), heads);
+        prop_assert_eq!(read_after_handshake, frames.len());
+        let _ = copy.get_heads();
     }
 }

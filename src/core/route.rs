@@ -42,6 +42,9 @@ pub enum Route {
         group: DocumentId,
         server: Option<String>,
     },
+    /// An invite link cut short or damaged on the way (a messenger broke
+    /// the line, a character was lost): it says so, not "no such page".
+    BadInvite,
     NotFound,
 }
 
@@ -90,14 +93,24 @@ impl Route {
                 (Some(g), Some(m)) => Self::Meeting(g, m),
                 _ => Self::NotFound,
             },
-            ["join", id] => group(id).map_or(Self::NotFound, |group| Self::Join {
-                group,
-                server: query
+            ["join", id] => {
+                let server = query
                     .split('&')
                     .find_map(|pair| pair.strip_prefix("server="))
-                    .and_then(percent_decode)
-                    .filter(|server| !server.is_empty()),
-            }),
+                    .map(percent_decode);
+                match (group(id), server) {
+                    (Some(group), None) => Self::Join {
+                        group,
+                        server: None,
+                    },
+                    (Some(group), Some(Some(server))) if !server.is_empty() => Self::Join {
+                        group,
+                        server: Some(server),
+                    },
+                    _ => Self::BadInvite,
+                }
+            }
+            ["join", ..] => Self::BadInvite,
             _ => Self::NotFound,
         }
     }
@@ -120,9 +133,12 @@ impl Route {
             | Self::Shifts(id, _)
             | Self::Log(id, _)
             | Self::Export(id) => Some(*id),
-            Self::Home | Self::Settings | Self::Join { .. } | Self::Meet(_) | Self::NotFound => {
-                None
-            }
+            Self::Home
+            | Self::Settings
+            | Self::Join { .. }
+            | Self::BadInvite
+            | Self::Meet(_)
+            | Self::NotFound => None,
         }
     }
 
@@ -130,6 +146,7 @@ impl Route {
     pub fn href(&self) -> String {
         match self {
             Self::Home | Self::NotFound => "#/".to_owned(),
+            Self::BadInvite => "#/join".to_owned(),
             Self::Settings => "#/settings".to_owned(),
             Self::Group(id) => format!("#/g/{id}"),
             Self::Site(id, site) => format!("#/g/{id}/site/{site}"),
@@ -234,7 +251,7 @@ mod tests {
         assert_eq!(Route::parse(""), Route::Home);
         assert_eq!(Route::parse("#/g/nonsense"), Route::NotFound);
         assert_eq!(Route::parse("#/elsewhere"), Route::NotFound);
-        assert_eq!(Route::parse("#/join/automerge:nonsense"), Route::NotFound);
+        assert_eq!(Route::parse("#/g/automerge:nonsense"), Route::NotFound);
     }
 
     #[test]
@@ -247,14 +264,36 @@ mod tests {
         .href();
         assert!(href.starts_with("#/join/automerge:"));
         assert!(!href.contains("ws://"), "the server is escaped: {href}");
-        // A broken escape is no server, not a crash.
+        // A broken escape is a damaged invite, not a crash.
         let broken = format!("#/join/{}?server=%E", id.url());
+        assert_eq!(Route::parse(&broken), Route::BadInvite);
+    }
+
+    #[test]
+    fn a_cut_or_damaged_invite_says_so() {
+        let href = Route::Join {
+            group: DocumentId::from_bytes([3; 16]),
+            server: Some("wss://sync.example.org".into()),
+        }
+        .href();
+        let at = href.find('?').unwrap();
+        // Cut anywhere inside the group's id, or with the id's check spoiled.
+        for cut in ["#/join".len() + 1..at].into_iter().flatten().step_by(3) {
+            assert_eq!(
+                Route::parse(&href[..cut]),
+                Route::BadInvite,
+                "{}",
+                &href[..cut]
+            );
+        }
+        let spoiled = href.replacen('1', "2", 1).replacen('A', "B", 1);
+        assert_eq!(Route::parse(&spoiled), Route::BadInvite, "{spoiled}");
+        assert_eq!(Route::parse("#/join/"), Route::BadInvite);
+        assert_eq!(Route::parse("#/join/automerge:nonsense"), Route::BadInvite);
+        // The server cut short in an escape.
         assert_eq!(
-            Route::parse(&broken),
-            Route::Join {
-                group: id,
-                server: None
-            }
+            Route::parse(&href[..href.len() - 1].replace("%3A", "%3")),
+            Route::BadInvite
         );
     }
 }

@@ -65,7 +65,10 @@ fn server_phrase(app: AppState, id: DocumentId) -> (&'static str, String) {
             "status warn",
             app.tf(Key::BadServerAddress, &[("server", &server)]),
         ),
-        Some(ServerState::Held) => ("status warn", app.tf(Key::ServerHeld, &[("server", &server)])),
+        Some(ServerState::Held) => (
+            "status warn",
+            app.tf(Key::ServerHeld, &[("server", &server)]),
+        ),
         Some(ServerState::Connecting) | None => (
             "status busy",
             app.tf(Key::ConnectingTo, &[("server", &server)]),
@@ -150,7 +153,9 @@ pub fn SyncDetails(id: DocumentId) -> impl IntoView {
     // The app stopped while reading this server last time: keep it or drop it.
     let held = move || {
         let url = app.server_of(id)?;
-        let held = app.servers.with(|s| s.get(&url) == Some(&ServerState::Held));
+        let held = app
+            .servers
+            .with(|s| s.get(&url) == Some(&ServerState::Held));
         held.then_some(url)
     };
     view! {
@@ -164,9 +169,9 @@ pub fn SyncDetails(id: DocumentId) -> impl IntoView {
         {move || held().map(|url| {
             let (keep, drop) = (url.clone(), url);
             view! {
-                <div class="actions" data-testid="server-held">
+                <div class="row" data-testid="server-held">
                     <button type="button" on:click=move |_| app.keep_held_server(&keep)>{app.t(Key::ConnectAgain)}</button>
-                    <button type="button" class="secondary" on:click=move |_| app.drop_held_server(&drop)>{app.t(Key::StopUsingServer)}</button>
+                    <button type="button" on:click=move |_| app.drop_held_server(&drop)>{app.t(Key::StopUsingServer)}</button>
                 </div>
             }
         })}

@@ -235,13 +235,19 @@ impl Meet {
                         p.insert(key, pairing.clone());
                     });
                     let share = Share::Groups(BTreeSet::from([group]));
-                    pairing.start(&repo, Link::Client, share, code.name.clone(), move |state| {
-                        self.set_state(key, state);
-                        if matches!(state, PairState::Open(_)) {
-                            // The host has scanned it: nothing more to show.
-                            self.shown.set(None);
-                        }
-                    });
+                    pairing.start(
+                        &repo,
+                        Link::Client,
+                        share,
+                        code.name.clone(),
+                        move |state| {
+                            self.set_state(key, state);
+                            if matches!(state, PairState::Open(_)) {
+                                // The host has scanned it: nothing more to show.
+                                self.shown.set(None);
+                            }
+                        },
+                    );
                 }
                 Err(error) => self.failed_to_make(&error),
             }

@@ -54,8 +54,11 @@ fn App() -> impl IntoView {
         Route::Resource(id, resource) => {
             view! { <pages::resource::ResourcePage id=id resource=resource /> }.into_any()
         }
-        // Opening an invite moves on to the group page at once.
-        Route::Join { .. } => ().into_any(),
+        // An invite asks before it adds a group or contacts a server.
+        Route::Join { group, server } => {
+            view! { <pages::join::JoinPage group=group server=server /> }.into_any()
+        }
+        Route::BadInvite => pages::join::BadInvitePage().into_any(),
         Route::Aid(id) => view! { <pages::aid::AidPage id=id /> }.into_any(),
         Route::Minutes(id, meeting) => {
             view! { <pages::minutes::MinutesPage id=id meeting=meeting /> }.into_any()

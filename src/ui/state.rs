@@ -160,9 +160,6 @@ impl AppState {
         // Whenever the page shows a group, make sure that group is open.
         Effect::new(move || {
             let route = app.route.get();
-            if let (Route::Join { group, server }, true) = (&route, app.ready.get()) {
-                app.join(*group, server.clone());
-            }
             let wanted = route.group();
             if let (Some(id), true) = (wanted, app.ready.get()) {
                 app.open_group(id);
@@ -353,6 +350,11 @@ impl AppState {
         for id in using {
             self.set_server(id, None);
         }
+    }
+
+    /// The member said yes to an invite (the join page asks first).
+    pub fn accept_invite(self, group: DocumentId, server: Option<String>) {
+        self.join(group, server);
     }
 
     /// Opens an invite link: remembers the group and its server, then shows

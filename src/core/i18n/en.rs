@@ -684,20 +684,42 @@ pub const TEXTS: &[(Key, &str)] = &[
     (Continue, "Continue"),
     (NobodyInQueue, "Nobody is waiting for it"),
     // issue 16
-    (ErrSyncPeerUnreadable, "{peer} sent data this app can't read, so the connection was closed. Nothing here was changed."),
-    (ErrSyncPeerHostile, "{peer} sent data that could stop this app, so the connection was closed. Nothing here was changed."),
+    (
+        ErrSyncPeerUnreadable,
+        "{peer} sent data this app can't read, so the connection was closed. Nothing here was changed.",
+    ),
+    (
+        ErrSyncPeerHostile,
+        "{peer} sent data that could stop this app, so the connection was closed. Nothing here was changed.",
+    ),
     (AnotherTab, "Another tab"),
-    (ServerHeld, "The app stopped while reading data from {server}, so it is not connecting to it now."),
+    (
+        ServerHeld,
+        "The app stopped while reading data from {server}, so it is not connecting to it now.",
+    ),
     (ConnectAgain, "Connect again"),
     (StopUsingServer, "Stop using this server"),
     (InviteTitle, "Join a group?"),
-    (InviteAsk, "You opened an invite to {group}. Nothing is added and no server is contacted until you say so."),
+    (
+        InviteAsk,
+        "You opened an invite to {group}. Nothing is added and no server is contacted until you say so.",
+    ),
     (InviteServer, "It syncs through {server}."),
-    (InviteNoServer, "It names no sync server: you can get the group from a member's phone or file."),
+    (
+        InviteNoServer,
+        "It names no sync server: you can get the group from a member's phone or file.",
+    ),
     (InviteJoin, "Join the group"),
     (InviteNotNow, "Not now"),
-    (InviteChangeServer, "This phone syncs this group through {current}. The invite says {server}. Switch to {server}?"),
+    (
+        InviteChangeServer,
+        "This phone syncs this group through {current}. The invite says {server}. Switch to {server}?",
+    ),
     (InviteKeepServer, "Keep {current}"),
-    (InviteIncomplete, "This invite link is incomplete or damaged. Ask for the link again, and copy all of it."),
+    (
+        InviteIncomplete,
+        "This invite link is incomplete or damaged. Ask for the link again, and copy all of it.",
+    ),
     (InviteGroupUnknown, "a group"),
+    (InviteSwitch, "Switch to {server}"),
 ];

@@ -711,20 +711,42 @@ pub const TEXTS: &[(Key, &str)] = &[
     (Continue, "Continuar"),
     (NobodyInQueue, "Nadie lo está esperando"),
     // issue 16
-    (ErrSyncPeerUnreadable, "{peer} envió datos que la app no puede leer, así que se cerró la conexión. Aquí no cambió nada."),
-    (ErrSyncPeerHostile, "{peer} envió datos que podrían detener la app, así que se cerró la conexión. Aquí no cambió nada."),
+    (
+        ErrSyncPeerUnreadable,
+        "{peer} envió datos que la app no puede leer, así que se cerró la conexión. Aquí no cambió nada.",
+    ),
+    (
+        ErrSyncPeerHostile,
+        "{peer} envió datos que podrían detener la app, así que se cerró la conexión. Aquí no cambió nada.",
+    ),
     (AnotherTab, "Otra pestaña"),
-    (ServerHeld, "La app se detuvo mientras leía datos de {server}, así que ahora no se conecta a él."),
+    (
+        ServerHeld,
+        "La app se detuvo mientras leía datos de {server}, así que ahora no se conecta a él.",
+    ),
     (ConnectAgain, "Conectar de nuevo"),
     (StopUsingServer, "Dejar de usar este servidor"),
     (InviteTitle, "¿Unirte a un grupo?"),
-    (InviteAsk, "Abriste una invitación a {group}. No se añade nada ni se contacta ningún servidor hasta que lo digas."),
+    (
+        InviteAsk,
+        "Abriste una invitación a {group}. No se añade nada ni se contacta ningún servidor hasta que lo digas.",
+    ),
     (InviteServer, "Se sincroniza a través de {server}."),
-    (InviteNoServer, "No indica servidor de sincronización: puedes recibir el grupo del teléfono o de un archivo de otro miembro."),
+    (
+        InviteNoServer,
+        "No indica servidor de sincronización: puedes recibir el grupo del teléfono o de un archivo de otro miembro.",
+    ),
     (InviteJoin, "Unirme al grupo"),
     (InviteNotNow, "Ahora no"),
-    (InviteChangeServer, "Este teléfono sincroniza este grupo a través de {current}. La invitación dice {server}. ¿Cambiar a {server}?"),
+    (
+        InviteChangeServer,
+        "Este teléfono sincroniza este grupo a través de {current}. La invitación dice {server}. ¿Cambiar a {server}?",
+    ),
     (InviteKeepServer, "Seguir con {current}"),
-    (InviteIncomplete, "Este enlace de invitación está incompleto o dañado. Pide el enlace otra vez y cópialo entero."),
+    (
+        InviteIncomplete,
+        "Este enlace de invitación está incompleto o dañado. Pide el enlace otra vez y cópialo entero.",
+    ),
     (InviteGroupUnknown, "un grupo"),
+    (InviteSwitch, "Cambiar a {server}"),
 ];

@@ -589,6 +589,7 @@ keys! {
     InviteKeepServer,
     InviteIncomplete,
     InviteGroupUnknown,
+    InviteSwitch,
 }
 
 /// The message for a refused command, in the member's language.

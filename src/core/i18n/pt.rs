@@ -753,20 +753,42 @@ pub const TEXTS: &[(Key, &str)] = &[
     (Continue, "Continuar"),
     (NobodyInQueue, "Ninguém está na fila"),
     // issue 16
-    (ErrSyncPeerUnreadable, "{peer} enviou dados que o app não consegue ler, então a conexão foi fechada. Nada foi alterado aqui."),
-    (ErrSyncPeerHostile, "{peer} enviou dados que poderiam travar o app, então a conexão foi fechada. Nada foi alterado aqui."),
+    (
+        ErrSyncPeerUnreadable,
+        "{peer} enviou dados que o app não consegue ler, então a conexão foi fechada. Nada foi alterado aqui.",
+    ),
+    (
+        ErrSyncPeerHostile,
+        "{peer} enviou dados que poderiam travar o app, então a conexão foi fechada. Nada foi alterado aqui.",
+    ),
     (AnotherTab, "Outra aba"),
-    (ServerHeld, "O app parou enquanto lia dados de {server}, então não está se conectando a ele agora."),
+    (
+        ServerHeld,
+        "O app parou enquanto lia dados de {server}, então não está se conectando a ele agora.",
+    ),
     (ConnectAgain, "Conectar de novo"),
     (StopUsingServer, "Parar de usar este servidor"),
     (InviteTitle, "Entrar em um grupo?"),
-    (InviteAsk, "Você abriu um convite para {group}. Nada é adicionado e nenhum servidor é contatado até você confirmar."),
+    (
+        InviteAsk,
+        "Você abriu um convite para {group}. Nada é adicionado e nenhum servidor é contatado até você confirmar.",
+    ),
     (InviteServer, "Ele sincroniza por {server}."),
-    (InviteNoServer, "O convite não indica servidor de sincronização: você pode receber o grupo do celular ou de um arquivo de outro membro."),
+    (
+        InviteNoServer,
+        "O convite não indica servidor de sincronização: você pode receber o grupo do celular ou de um arquivo de outro membro.",
+    ),
     (InviteJoin, "Entrar no grupo"),
     (InviteNotNow, "Agora não"),
-    (InviteChangeServer, "Este celular sincroniza este grupo por {current}. O convite diz {server}. Mudar para {server}?"),
+    (
+        InviteChangeServer,
+        "Este celular sincroniza este grupo por {current}. O convite diz {server}. Mudar para {server}?",
+    ),
     (InviteKeepServer, "Manter {current}"),
-    (InviteIncomplete, "Este link de convite está incompleto ou danificado. Peça o link de novo e copie-o inteiro."),
+    (
+        InviteIncomplete,
+        "Este link de convite está incompleto ou danificado. Peça o link de novo e copie-o inteiro.",
+    ),
     (InviteGroupUnknown, "um grupo"),
+    (InviteSwitch, "Mudar para {server}"),
 ];

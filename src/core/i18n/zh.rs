@@ -580,20 +580,42 @@ pub const TEXTS: &[(Key, &str)] = &[
     (Continue, "继续"),
     (NobodyInQueue, "没有人在排队"),
     // issue 16
-    (ErrSyncPeerUnreadable, "{peer} 发来的数据本应用无法读取，连接已关闭。这里没有任何改动。"),
-    (ErrSyncPeerHostile, "{peer} 发来的数据可能使本应用停止运行，连接已关闭。这里没有任何改动。"),
+    (
+        ErrSyncPeerUnreadable,
+        "{peer} 发来的数据本应用无法读取，连接已关闭。这里没有任何改动。",
+    ),
+    (
+        ErrSyncPeerHostile,
+        "{peer} 发来的数据可能使本应用停止运行，连接已关闭。这里没有任何改动。",
+    ),
     (AnotherTab, "另一个标签页"),
-    (ServerHeld, "应用在读取 {server} 的数据时停止了，所以现在不会连接它。"),
+    (
+        ServerHeld,
+        "应用在读取 {server} 的数据时停止了，所以现在不会连接它。",
+    ),
     (ConnectAgain, "重新连接"),
     (StopUsingServer, "不再使用此服务器"),
     (InviteTitle, "加入小组？"),
-    (InviteAsk, "你打开了加入 {group} 的邀请。在你确认之前，不会添加任何内容，也不会联系任何服务器。"),
+    (
+        InviteAsk,
+        "你打开了加入 {group} 的邀请。在你确认之前，不会添加任何内容，也不会联系任何服务器。",
+    ),
     (InviteServer, "它通过 {server} 同步。"),
-    (InviteNoServer, "邀请中没有同步服务器：你可以从其他成员的手机或文件获取该小组。"),
+    (
+        InviteNoServer,
+        "邀请中没有同步服务器：你可以从其他成员的手机或文件获取该小组。",
+    ),
     (InviteJoin, "加入小组"),
     (InviteNotNow, "暂不"),
-    (InviteChangeServer, "这部手机通过 {current} 同步此小组。邀请中写的是 {server}。改用 {server}？"),
+    (
+        InviteChangeServer,
+        "这部手机通过 {current} 同步此小组。邀请中写的是 {server}。改用 {server}？",
+    ),
     (InviteKeepServer, "继续使用 {current}"),
-    (InviteIncomplete, "这个邀请链接不完整或已损坏。请重新索取链接并完整复制。"),
+    (
+        InviteIncomplete,
+        "这个邀请链接不完整或已损坏。请重新索取链接并完整复制。",
+    ),
     (InviteGroupUnknown, "一个小组"),
+    (InviteSwitch, "改用 {server}"),
 ];

@@ -242,7 +242,6 @@ fn chunk_hash(kind: u8, body: &[u8]) -> [u8; 32] {
     let mut length = Vec::with_capacity(10);
     let mut n = body.len() as u64;
     loop {
-        #[expect(clippy::cast_possible_truncation, reason = "seven bits")]
         let byte = (n & 0x7f) as u8;
         n >>= 7;
         if n == 0 {
@@ -361,7 +360,10 @@ mod tests {
             );
         }
         // What automerge itself writes passes.
-        assert_eq!(check_sync_message(&message_with_bloom(&[1, 10, 7, 0, 0])), Ok(()));
+        assert_eq!(
+            check_sync_message(&message_with_bloom(&[1, 10, 7, 0, 0])),
+            Ok(())
+        );
         assert_eq!(check_sync_message(&message_with_bloom(&[])), Ok(()));
     }
 

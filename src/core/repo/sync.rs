@@ -459,33 +459,7 @@ impl SyncEngine {
                 sender,
                 metadata,
                 versions,
-            } => {
-                if link == Link::Client {
-                    return self.trouble(conn, Trouble::Protocol("join to a client".into()));
-                }
-                if link == Link::Host && !self.peers_on(conn).is_empty() {
-                    // One peer per connection: a second `join` on a link
-                    // would be a second full sync for one socket.
-                    return self.trouble(conn, Trouble::Protocol("second join".into()));
-                }
-                if !versions.iter().any(|v| v == PROTOCOL_VERSION) {
-                    let error = Message::Error {
-                        sender: self.me.clone(),
-                        target: Some(sender.clone()),
-                        message: "unsupported protocol version".into(),
-                    };
-                    self.send(conn, &error);
-                    return self.trouble(conn, Trouble::Version);
-                }
-                let peer = Message::Peer {
-                    sender: self.me.clone(),
-                    target: sender.clone(),
-                    metadata: self.metadata.clone(),
-                    version: PROTOCOL_VERSION.to_owned(),
-                };
-                self.send(conn, &peer);
-                self.add_peer(conn, &sender, metadata, now);
-            }
+            } => self.receive_join((conn, link), &sender, metadata, &versions, now),
             Message::Peer {
                 sender,
                 metadata,
@@ -544,6 +518,41 @@ impl SyncEngine {
             // subscribe, so whatever arrives is informational only.
             Message::RemoteHeadsChanged { .. } | Message::RemoteSubscriptionChange { .. } => {}
         }
+    }
+
+    fn receive_join(
+        &mut self,
+        (conn, link): (ConnId, Link),
+        sender: &str,
+        metadata: PeerMetadata,
+        versions: &[String],
+        now: i64,
+    ) {
+        if link == Link::Client {
+            return self.trouble(conn, Trouble::Protocol("join to a client".into()));
+        }
+        if link == Link::Host && !self.peers_on(conn).is_empty() {
+            // One peer per connection: a second `join` on a link would be a
+            // second peer and a second full sync for one socket.
+            return self.trouble(conn, Trouble::Protocol("second join".into()));
+        }
+        if !versions.iter().any(|v| v == PROTOCOL_VERSION) {
+            let error = Message::Error {
+                sender: self.me.clone(),
+                target: Some(sender.to_owned()),
+                message: "unsupported protocol version".into(),
+            };
+            self.send(conn, &error);
+            return self.trouble(conn, Trouble::Version);
+        }
+        let peer = Message::Peer {
+            sender: self.me.clone(),
+            target: sender.to_owned(),
+            metadata: self.metadata.clone(),
+            version: PROTOCOL_VERSION.to_owned(),
+        };
+        self.send(conn, &peer);
+        self.add_peer(conn, sender, metadata, now);
     }
 
     /// Sends ephemeral data about a document (our presence) to every peer
@@ -629,8 +638,8 @@ impl SyncEngine {
                 // Keep only what outlives a connection (the shared heads), as
                 // a stored sync state would: in-flight bookkeeping of a dead
                 // connection must not hold back the next one.
-                let room = doc.saved_sync.len() < MAX_SYNC_STATES
-                    || doc.saved_sync.contains_key(&storage);
+                let room =
+                    doc.saved_sync.len() < MAX_SYNC_STATES || doc.saved_sync.contains_key(&storage);
                 if let Some(kept) = sync::State::decode(&state.sync.encode())
                     .ok()
                     .filter(|_| room)
@@ -831,18 +840,7 @@ impl SyncEngine {
                 self.wanted_link(document);
             }
         }
-        if let Err(refused) = guard::check_sync_message(data) {
-            let conn = self.peers.get(sender).map(|p| p.conn);
-            if let Some(conn) = conn {
-                self.trouble(conn, Trouble::Hostile(refused));
-            }
-            return;
-        }
-        let Ok(message) = sync::Message::decode(data) else {
-            let conn = self.peers.get(sender).map(|p| p.conn);
-            if let Some(conn) = conn {
-                self.trouble(conn, Trouble::Protocol("unreadable sync message".into()));
-            }
+        let Some(message) = self.checked_sync_message(sender, data) else {
             return;
         };
         // Sync states are kept for servers and phones this device chose to
@@ -897,8 +895,10 @@ impl SyncEngine {
             .filter(|s| state.sync.shared_heads != shared_before && chosen && *s != my_storage)
             .filter(|s| room || doc.saved_sync.contains_key(s));
         if let Some(storage) = keep {
-            doc.saved_sync
-                .insert(storage.clone(), sync::State::decode(&state.sync.encode()).unwrap_or_default());
+            doc.saved_sync.insert(
+                storage.clone(),
+                sync::State::decode(&state.sync.encode()).unwrap_or_default(),
+            );
             self.effects.push(Effect::SaveSyncState {
                 document,
                 storage,
@@ -919,6 +919,25 @@ impl SyncEngine {
         }
         self.sync_with(sender, document);
         self.effects.push(Effect::Status);
+    }
+
+    /// Decodes a peer's sync message once the guard has passed it: automerge
+    /// is handed only what it survives. Anything else closes the link.
+    fn checked_sync_message(&mut self, sender: &str, data: &[u8]) -> Option<sync::Message> {
+        let checked = guard::check_sync_message(data).map_err(Trouble::Hostile);
+        let decoded = checked.and_then(|()| {
+            sync::Message::decode(data)
+                .map_err(|_| Trouble::Protocol("unreadable sync message".into()))
+        });
+        match decoded {
+            Ok(message) => Some(message),
+            Err(trouble) => {
+                if let Some(conn) = self.peers.get(sender).map(|p| p.conn) {
+                    self.trouble(conn, trouble);
+                }
+                None
+            }
+        }
     }
 
     fn check_unavailable(&mut self, document: DocumentId) {

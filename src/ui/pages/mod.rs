@@ -4,6 +4,7 @@ pub mod aid;
 pub mod export;
 pub mod group;
 pub mod home;
+pub mod join;
 pub mod library;
 pub mod log;
 pub mod meeting;

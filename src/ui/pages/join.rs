@@ -1,0 +1,104 @@
+//! An invite link opened: it asks before adding the group or contacting
+//! the server it names, and never changes a group's server without asking.
+
+use leptos::prelude::*;
+
+use crate::core::i18n::Key;
+use crate::core::repo::DocumentId;
+use crate::core::route::Route;
+use crate::core::text::sync_server_address;
+use crate::ui::state::AppState;
+
+/// The host part of a server address, as members know the server.
+fn host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest).to_owned()
+}
+
+#[component]
+pub fn JoinPage(group: DocumentId, server: Option<String>) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    // A server that is not a WebSocket address came from a damaged link.
+    let Ok(server) = server
+        .map(|s| sync_server_address(&s).ok_or(()))
+        .transpose()
+    else {
+        return BadInvitePage().into_any();
+    };
+    let held = app.groups.with_untracked(|groups| {
+        let id = group.to_string();
+        groups
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| (g.name.clone(), g.server.clone()))
+    });
+    let go_to_group = move || {
+        let _ = window().location().replace(&Route::Group(group).href());
+    };
+    match (held, server) {
+        // On this phone already, and the invite changes nothing: open it.
+        (Some((_, current)), invited) if invited.is_none() || invited == current => {
+            go_to_group();
+            ().into_any()
+        }
+        // On this phone with another server: ask before switching.
+        (Some((name, Some(current))), Some(invited)) => {
+            let (from, to) = (host(&current), host(&invited));
+            let text = app.tf(
+                Key::InviteChangeServer,
+                &[("current", &from), ("server", &to)],
+            );
+            let keep = app.tf(Key::InviteKeepServer, &[("current", &from)]);
+            let switch = app.tf(Key::InviteSwitch, &[("server", &to)]);
+            view! {
+                <h1>{name}</h1>
+                <p data-testid="invite-change-server">{text}</p>
+                <div class="row">
+                    <button type="button" class="primary" data-testid="invite-switch"
+                        on:click=move |_| app.accept_invite(group, Some(invited.clone()))>
+                        {switch}
+                    </button>
+                    <button type="button" data-testid="invite-keep" on:click=move |_| go_to_group()>{keep}</button>
+                </div>
+            }
+            .into_any()
+        }
+        // Not on this phone (or without a server yet): say what joining
+        // means, and do nothing until the member says so.
+        (held, invited) => {
+            let name = held
+                .map(|(name, _)| name)
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| app.t(Key::InviteGroupUnknown).to_owned());
+            let ask = app.tf(Key::InviteAsk, &[("group", &name)]);
+            let where_ = invited.as_ref().map_or_else(
+                || app.t(Key::InviteNoServer).to_owned(),
+                |server| app.tf(Key::InviteServer, &[("server", &host(server))]),
+            );
+            view! {
+                <h1>{app.t(Key::InviteTitle)}</h1>
+                <p data-testid="invite-ask">{ask}</p>
+                <p data-testid="invite-server">{where_}</p>
+                <div class="row">
+                    <button type="button" class="primary" data-testid="invite-join"
+                        on:click=move |_| app.accept_invite(group, invited.clone())>
+                        {app.t(Key::InviteJoin)}
+                    </button>
+                    <a class="button" href="#/" data-testid="invite-not-now">{app.t(Key::InviteNotNow)}</a>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// An invite link cut short or damaged on the way.
+#[component]
+pub fn BadInvitePage() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    view! {
+        <h1>{move || app.t(Key::InviteTitle)}</h1>
+        <p class="error" role="alert" data-testid="invite-incomplete">{move || app.t(Key::InviteIncomplete)}</p>
+        <p><a class="list-link" href="#/">{move || app.t(Key::YourGroups)}</a></p>
+    }
+}
