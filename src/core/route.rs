@@ -278,7 +278,7 @@ mod tests {
         .href();
         let at = href.find('?').unwrap();
         // Cut anywhere inside the group's id, or with the id's check spoiled.
-        for cut in ["#/join".len() + 1..at].into_iter().flatten().step_by(3) {
+        for cut in ("#/join".len() + 1..at).step_by(3) {
             assert_eq!(
                 Route::parse(&href[..cut]),
                 Route::BadInvite,
