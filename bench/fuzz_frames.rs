@@ -9,7 +9,9 @@
 //!
 //! Prints inputs run, time, and the slowest input; an input that panics, or
 //! that changes the phone's document, is written to
-//! `tests/fixtures/hostile/fuzz-crash-<n>.bin` and counted.
+//! `tests/fixtures/hostile/fuzz-crash-<n>.bin` and counted. Release builds
+//! abort on panic, so each input is first written to
+//! `target/fuzz-current.bin`: after an abort, that file is the crash.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
@@ -88,6 +90,17 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
         }
     }
     data
+}
+
+/// A sequence of frames as one file: each frame's length (4 bytes, big
+/// endian), then the frame.
+fn encode(sequence: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for frame in sequence {
+        out.extend(u32::try_from(frame.len()).unwrap_or(0).to_be_bytes());
+        out.extend(frame);
+    }
+    out
 }
 
 fn group_id() -> DocumentId {
@@ -181,6 +194,7 @@ fn main() {
     let heads = group.clone().get_heads();
     std::panic::set_hook(Box::new(|_| {}));
 
+    let current = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-current.bin");
     let started = Instant::now();
     let (mut crashes, mut frames) = (0, 0usize);
     let mut slowest = (Duration::ZERO, String::new());
@@ -204,6 +218,8 @@ fn main() {
             })
             .collect();
         frames += sequence.len();
+        // Release builds abort on panic: the input is on disk before it runs.
+        let _ = std::fs::write(&current, encode(&sequence));
         let one = Instant::now();
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let (mut phone, mut server) = connected(&group);
@@ -230,12 +246,7 @@ fn main() {
         let failed = !matches!(outcome, Ok(true));
         if failed {
             crashes += 1;
-            let mut out = Vec::new();
-            for frame in &sequence {
-                out.extend(u32::try_from(frame.len()).unwrap_or(0).to_be_bytes());
-                out.extend(frame);
-            }
-            let _ = std::fs::write(dir.join(format!("fuzz-crash-{run}.bin")), out);
+            let _ = std::fs::write(dir.join(format!("fuzz-crash-{run}.bin")), encode(&sequence));
             let what = if outcome.is_ok() {
                 "changed the document"
             } else {

@@ -723,3 +723,48 @@ fn unguarded() {
     let reply = doc.sync().generate_sync_message(&mut state);
     eprintln!("reply: {}", reply.is_some());
 }
+
+#[test]
+fn invisible_names_are_refused_and_look_alike_labels_are_duplicates() {
+    use common_ground::core::command::{self, Command, Refusal};
+    use common_ground::core::model::PlotStatus;
+    const NOW: i64 = 1_790_000_000_000;
+    for invisible in ["\u{200B}", "\u{3164}", "\u{2800}\u{2800}", "\u{202E}"] {
+        assert_eq!(
+            command::new_group(ActorId::from([1; 16]), invisible, NOW).err(),
+            Some(Refusal::NameEmpty),
+            "{invisible:?}"
+        );
+    }
+    let (mut doc, _) = command::new_group(ActorId::from([1; 16]), "Eastside", NOW).unwrap();
+    let site = Command::AddSite {
+        id: "s1".into(),
+        name: "Maple".into(),
+    };
+    command::apply(&mut doc, &site, NOW).unwrap();
+    let plot = |id: &str, label: &str| Command::AddPlot {
+        id: id.into(),
+        site: "s1".into(),
+        label: label.into(),
+        size: String::new(),
+        status: PlotStatus::Available,
+    };
+    command::apply(&mut doc, &plot("p1", "A1"), NOW).unwrap();
+    for look_alike in ["A1\u{200F}", "\u{200B}A1", "A\u{2060}1", " a1 "] {
+        assert!(
+            matches!(
+                command::apply(&mut doc, &plot("p2", look_alike), NOW),
+                Err(Refusal::DuplicateLabel { .. })
+            ),
+            "{look_alike:?}"
+        );
+    }
+    let member = Command::AddMember {
+        id: "m1".into(),
+        name: "\u{3164}".into(),
+    };
+    assert_eq!(
+        command::apply(&mut doc, &member, NOW).err(),
+        Some(Refusal::NameEmpty)
+    );
+}

@@ -1,9 +1,62 @@
 //! Cleaning what a member typed before it goes into a document.
 
-/// Trims the text and folds every run of white space (including newlines)
-/// into one space, so "  Bed   3 " and "Bed 3" are the same label.
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters that show nothing and only make look-alikes: zero-width
+/// spaces, the word joiner, a byte order mark, the soft hyphen, and the
+/// direction marks and overrides (a label "A1" and "A1" + RLM look alike).
+const fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{180E}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Characters that look like a space but are letters to Unicode (the
+/// Hangul fillers, the blank Braille pattern): treated as spaces.
+const fn is_blank(c: char) -> bool {
+    matches!(
+        c,
+        '\u{3164}' | '\u{2800}' | '\u{115F}' | '\u{1160}' | '\u{FFA0}'
+    )
+}
+
+/// Characters that only join or vary their neighbours: kept inside words
+/// (emoji sequences, Persian and Indic scripts need them), but a name of
+/// nothing else is empty.
+const fn is_joiner(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200C}' | '\u{200D}' | '\u{034F}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
+/// Cleans one line a member typed (a name, a label): one Unicode form
+/// (NFC, so "é" typed two ways is one name), invisible and direction
+/// characters removed, space-like letters made spaces, every run of white
+/// space folded into one, trimmed. So "  Bed   3 " and "Bed 3" are the same
+/// label, and a name of only invisible characters is empty (and refused).
 pub fn clean_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let visible: String = text
+        .nfc()
+        .filter(|c| !is_invisible(*c) && !(c.is_control() && !c.is_whitespace()))
+        .map(|c| if is_blank(c) { ' ' } else { c })
+        .collect();
+    let line = visible.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().all(|c| is_joiner(c) || c == ' ') {
+        String::new()
+    } else {
+        line
+    }
 }
 
 /// Length as a member counts it: characters, not bytes.
@@ -108,6 +161,31 @@ mod tests {
         assert!(matches_filter("ana SHOV", &["Shovel", "Ana Ruiz"]));
         assert!(!matches_filter("ana rake", &["Shovel", "Ana Ruiz"]));
         assert!(matches_filter("菜", &["菜园"]));
+    }
+
+    #[test]
+    fn invisible_names_are_empty_and_look_alikes_are_one() {
+        for invisible in [
+            "\u{200B}",
+            "\u{3164}",
+            "\u{2800}",
+            "\u{200B}\u{200B}\u{3164}",
+            "\u{200D}\u{200C}",
+            "\u{202E}\u{2066}",
+            "\u{FEFF} \u{115F}",
+        ] {
+            assert_eq!(clean_line(invisible), "", "{invisible:?}");
+        }
+        assert_eq!(clean_line("A1\u{200F}"), "A1");
+        assert_eq!(clean_line("\u{202E}A1"), "A1");
+        assert_eq!(clean_line("A\u{200B}1"), "A1");
+        assert_eq!(clean_line("Ana\u{3164}Ruiz"), "Ana Ruiz");
+        // One form for one name: e + combining acute is é.
+        assert_eq!(clean_line("Jose\u{301}"), "Jos\u{e9}");
+        // Joiners inside words stay: a family emoji, a Persian word.
+        assert_eq!(clean_line("👩\u{200D}👧"), "👩\u{200D}👧");
+        assert_eq!(clean_line("می\u{200C}خواهم"), "می\u{200C}خواهم");
+        assert_eq!(clean_line("a\u{7}b"), "ab");
     }
 
     #[test]
