@@ -7,11 +7,14 @@
 //! in a compact binary form, written in base32 so that a QR code can hold it
 //! in alphanumeric mode. The other phone rebuilds a full SDP from it.
 //!
-//! Each code is *sealed* to the group: a hash of the group's document id with
-//! the code's nonce and certificate fingerprint. The document id never
-//! appears, so a code seen over someone's shoulder tells nothing; only a
-//! phone holding the group can check a seal or make one, and since the seal
-//! covers the fingerprint, the encrypted channel ends at such a phone.
+//! Each code is *sealed* to the group: an HMAC-SHA256, keyed from the
+//! group's document id, over every field of the code — side, nonce, time,
+//! name, ICE credentials, certificate fingerprint and candidates. The
+//! document id never appears, so a code seen over someone's shoulder tells
+//! nothing; only a phone holding the group can check a seal or make one.
+//! Since the seal covers the fingerprint, the encrypted channel ends at such
+//! a phone; since it covers the name and the time, a relay cannot change
+//! the name shown or make a stale code fresh again.
 
 use std::fmt::Write;
 
@@ -19,8 +22,9 @@ use sha2::{Digest, Sha256};
 
 use super::repo::DocumentId;
 
-/// Code layout version, in the first byte's high nibble.
-const VERSION: u8 = 1;
+/// Code layout version, in the first byte's high nibble. Version 2 seals
+/// every field with a keyed hash (version 1 sealed the fingerprint only).
+const VERSION: u8 = 2;
 /// A host's code is good this long after it was made, and a phone whose
 /// clock runs this far behind the host's still takes it (minutes).
 const FRESH_MINUTES: u32 = 30;
@@ -111,20 +115,29 @@ impl Code {
         name: &str,
         session: Session,
     ) -> Self {
-        let seal = seal(side, group, nonce, &session.fingerprint);
-        Self {
+        let mut code = Self {
             side,
             nonce,
             minute,
             name: truncate(name.trim(), NAME_BYTES).to_owned(),
             session,
-            seal,
-        }
+            seal: [0; SEAL_BYTES],
+        };
+        code.seal = seal(group, &code.fields());
+        code
     }
 
-    /// Whether the code was sealed to `group`.
+    /// Whether the code was sealed to `group`, and nothing in it changed since.
     pub fn is_for(&self, group: DocumentId) -> bool {
-        self.seal == seal(self.side, group, self.nonce, &self.session.fingerprint)
+        self.seal == seal(group, &self.fields())
+    }
+
+    /// Every field but the seal, as written in the code: what the seal covers.
+    fn fields(&self) -> Vec<u8> {
+        let mut out = vec![VERSION << 4 | self.side as u8];
+        out.extend_from_slice(&self.nonce);
+        self.write_rest(&mut out);
+        out
     }
 
     /// Checks a host's code that a joiner read at `now_minute`.
@@ -168,6 +181,14 @@ impl Code {
         let mut out = vec![VERSION << 4 | self.side as u8];
         out.extend_from_slice(&self.nonce);
         out.extend_from_slice(&self.seal);
+        self.write_rest(&mut out);
+        let check = Sha256::digest(&out);
+        out.extend_from_slice(&check[..CHECK_BYTES]);
+        base32(&out)
+    }
+
+    /// The fields after the seal: time, texts, fingerprint, candidates.
+    fn write_rest(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.minute.to_be_bytes());
         for text in [&self.name, &self.session.ufrag, &self.session.pwd] {
             // Every text was limited to 255 bytes when it was read.
@@ -187,9 +208,6 @@ impl Code {
             out.extend_from_slice(bytes);
             out.extend_from_slice(&candidate.port.to_be_bytes());
         }
-        let check = Sha256::digest(&out);
-        out.extend_from_slice(&check[..CHECK_BYTES]);
-        base32(&out)
     }
 
     /// Reads a code from text: a bare code, or a link ending in one. Spaces,
@@ -259,16 +277,33 @@ impl Code {
     }
 }
 
-fn seal(side: Side, group: DocumentId, nonce: [u8; 8], fingerprint: &[u8; 32]) -> [u8; 8] {
-    let mut hash = Sha256::new();
-    hash.update(b"common-ground meet v1");
-    hash.update([side as u8]);
-    hash.update(group.as_bytes());
-    hash.update(nonce);
-    hash.update(fingerprint);
+/// The seal: HMAC-SHA256 over the code's fields, keyed from the group's id.
+fn seal(group: DocumentId, fields: &[u8]) -> [u8; SEAL_BYTES] {
+    let key: [u8; 32] = Sha256::new()
+        .chain_update(b"common-ground meet v2")
+        .chain_update(group.as_bytes())
+        .finalize()
+        .into();
     let mut out = [0; SEAL_BYTES];
-    out.copy_from_slice(&hash.finalize()[..SEAL_BYTES]);
+    out.copy_from_slice(&hmac_sha256(&key, fields)[..SEAL_BYTES]);
     out
+}
+
+/// HMAC (RFC 2104) with SHA-256, for a key of at most one block: a dozen
+/// lines with the sha2 already linked, rather than another crate.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut block = [0u8; 64];
+    block[..key.len().min(64)].copy_from_slice(&key[..key.len().min(64)]);
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
 }
 
 fn truncate(text: &str, bytes: usize) -> &str {
@@ -594,6 +629,44 @@ mod tests {
         let mut code = offer();
         code.session.fingerprint[5] ^= 1;
         assert!(!code.is_for(group(1)));
+    }
+
+    #[test]
+    fn the_seal_covers_name_time_candidates_and_credentials() {
+        let code = offer();
+        assert!(code.is_for(group(1)));
+        let mut renamed = code.clone();
+        renamed.name = "Treasurer".into();
+        let mut refreshed = code.clone();
+        refreshed.minute += 25;
+        let mut moved = code.clone();
+        moved.session.candidates[0].port ^= 1;
+        let mut added = code.clone();
+        added
+            .session
+            .candidates
+            .push(added.session.candidates[0].clone());
+        let mut credentials = code.clone();
+        credentials.session.pwd.push('x');
+        for altered in [renamed, refreshed, moved, added, credentials] {
+            // Re-encoded by a relay, with a good check: the seal refuses it.
+            let read = Code::decode(&altered.encode()).expect("well formed");
+            assert!(!read.is_for(group(1)), "{altered:?}");
+            assert_eq!(
+                read.check_offer(group(1), read.minute),
+                Err(CodeError::OtherGroup)
+            );
+        }
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ const fn is_joiner(c: char) -> bool {
 pub fn clean_line(text: &str) -> String {
     let visible: String = text
         .nfc()
-        .filter(|c| !is_invisible(*c) && !(c.is_control() && !c.is_whitespace()))
+        .filter(|c| !is_invisible(*c) && (!c.is_control() || c.is_whitespace()))
         .map(|c| if is_blank(c) { ' ' } else { c })
         .collect();
     let line = visible.split_whitespace().collect::<Vec<_>>().join(" ");
