@@ -3,6 +3,16 @@
 # a build id (a hash of those files) into the staged sw.js.
 set -eu
 cd "$TRUNK_STAGING_DIR"
+# The Content-Security-Policy allows exactly the inline scripts Trunk wrote
+# (its loader), by their SHA-256; anything injected later does not run.
+node -e '
+  const fs = require("fs");
+  const crypto = require("crypto");
+  const html = fs.readFileSync("index.html", "utf8");
+  const hashes = [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)]
+    .map(([, body]) => `\x27sha256-${crypto.createHash("sha256").update(body).digest("base64")}\x27`);
+  fs.writeFileSync("index.html", html.replace("__SCRIPT_HASHES__", hashes.join(" ")));
+'
 files=$(find . -type f ! -name sw.js | sed 's|^\./||' | sort)
 build=$(echo "$files" | xargs cat | sha256sum | cut -c1-16)
 list=$(echo "$files" | sed 's/.*/"&"/' | paste -sd, -)

@@ -99,9 +99,12 @@ test('two phones converge after both edit apart and reconnect', async (t) => {
   const invite = await ana.page.getByTestId('invite-link').inputValue();
   await shot(ana.page, 'share');
 
-  // Ben opens the invite on his own phone: the group arrives, its meeting too.
+  // Ben opens the invite on his own phone: it asks first; then the group
+  // arrives, its meeting too.
   const ben = await launch(t);
   await ben.page.goto(invite);
+  await ben.page.getByTestId('invite-server').getByText(`It syncs through 127.0.0.1:${server.port}.`).waitFor();
+  await ben.page.getByRole('button', { name: 'Join the group' }).click();
   await ben.page.getByRole('heading', { level: 1, name: 'Northside Garden' }).waitFor();
   await shot(ben.page, 'joined-group');
   const site = (await ben.page.getByRole('link', { name: /Oak St/ }).getAttribute('href')).split('/').pop();
@@ -177,7 +180,8 @@ test('two tabs of one phone stay in step and lose nothing', async (t) => {
   assert.deepEqual(errors, []);
 });
 
-test('a server that sends garbage, then closes mid-sync, is shown and changes nothing', async (t) => {
+// Closing mid-sync, after a real handshake, is in hostile.test.mjs.
+test('a server that answers with garbage is named and changes nothing', async (t) => {
   const { WebSocketServer } = await import('ws');
   // Answers the app's join with bytes that are not a protocol frame.
   const bad = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -194,7 +198,7 @@ test('a server that sends garbage, then closes mid-sync, is shown and changes no
   await page.goto(`${app.url}${href}/share`);
   await page.getByLabel('Sync server address').fill(server.url);
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByTestId('sync-trouble').getByText("A device sent data this app can't read").waitFor();
+  await page.getByTestId('sync-trouble').getByText(`127.0.0.1:${server.port} sent data this app can't read`).waitFor();
   await page.getByTestId('sync-details').getByText(/Can't reach|Connecting/).waitFor();
   await shot(page, 'share-bad-server');
   // Nothing stored changed: the group is all there after a reload.

@@ -1,0 +1,240 @@
+// Hostile peers in the browser: a fake sync server that does a real
+// automerge-repo handshake, then sends the hostile corpus (the 42-byte
+// bloom crash, a compression bomb, an oversized frame, deeply nested and
+// huge-count frames). The page stays alive, the member can still edit and
+// save, nothing changes, and the server is named. Also: a server the app
+// stopped on is held at the next start, invites ask first, and the
+// Content-Security-Policy keeps an injected inline script from running.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encode, decode } from 'cbor-x';
+import { serve, launch, shot, saved, createGroup, addGarden, addPlot, plotLabels, ROOT } from './lib.mjs';
+
+let app;
+before(async () => { app = await serve(); });
+after(async () => { await app?.close(); });
+
+const corpus = (name) => readFile(join(ROOT, 'tests/fixtures/hostile', `${name}.bin`));
+const groupHref = (page) => new URL(page.url()).hash.match(/#\/g\/[^/]+/)[0];
+
+/**
+ * A WebSocket server that answers `join` with `peer` like automerge-repo's
+ * sync server, then calls `onSync(frame, socket, send)` for the app's first
+ * document message on each connection.
+ */
+async function fakeServer(t, onSync) {
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 256 * 1024 * 1024 });
+  t.after(() => new Promise((resolve) => { for (const c of wss.clients) c.terminate(); wss.close(resolve); }));
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const stats = { connections: 0 };
+  wss.on('connection', (socket) => {
+    stats.connections += 1;
+    let synced = false;
+    let app = null;
+    socket.on('message', (data) => {
+      let message;
+      try { message = decode(data); } catch { return; }
+      if (message.type === 'join') {
+        app = message.senderId;
+        socket.send(encode({
+          type: 'peer', senderId: 'evil-server', targetId: app,
+          peerMetadata: { isEphemeral: true }, selectedProtocolVersion: '1',
+        }));
+      } else if ((message.type === 'sync' || message.type === 'request') && !synced) {
+        synced = true;
+        const send = (fields) => socket.send(encode({ senderId: 'evil-server', targetId: app, ...fields }));
+        onSync(message, socket, send);
+      }
+    });
+  });
+  const port = wss.address().port;
+  return { url: `ws://127.0.0.1:${port}`, port, stats };
+}
+
+async function setServer(page, href, url) {
+  await page.goto(`${app.url}${href}/share`);
+  await page.getByLabel('Sync server address').fill(url);
+  await page.getByRole('button', { name: 'Save' }).click();
+}
+
+/** Makes the app try the server again now (as when it comes back online). */
+async function reconnect(context) {
+  await context.setOffline(true);
+  await context.setOffline(false);
+}
+
+test('a hostile sync server after a real handshake is named, and changes nothing', async (t) => {
+  const cases = [
+    ['the 42-byte bloom crash', 'sync', await corpus('sync-bloom-zero-bits'), 'could stop this app'],
+    ['a compression bomb', 'sync', await corpus('sync-compressed-change-bomb'), 'could stop this app'],
+    ['a document column bomb', 'sync', await corpus('sync-document-column-bomb'), 'could stop this app'],
+    ['a huge probe count', 'sync', await corpus('sync-bloom-huge-probes'), 'could stop this app'],
+    ['nested arrays', 'raw', await corpus('frame-nested-arrays'), "can't read"],
+    ['200,000 items', 'raw', await corpus('frame-many-items'), "can't read"],
+    ['an oversized frame', 'raw', Buffer.alloc(33 * 1024 * 1024, 0x41), "can't read"],
+  ];
+  let current = 0;
+  let served = -1;
+  const server = await fakeServer(t, (message, socket, send) => {
+    // The app keeps reconnecting by itself; past the last case, repeat it.
+    const at = Math.min(current, cases.length - 1);
+    const [, kind, bytes] = cases[at];
+    served = at;
+    // A Buffer is a CBOR byte string (a Uint8Array would get a typed-array tag).
+    if (kind === 'sync') send({ type: 'sync', documentId: message.documentId, data: Buffer.from(bytes) });
+    else socket.send(bytes);
+  });
+
+  const { page, context, errors } = await launch(t);
+  await createGroup(page, app.url, 'Guarded Garden');
+  const href = groupHref(page);
+  await addGarden(page, 'Birch St');
+  await page.getByRole('link', { name: /Birch St/ }).click();
+  await addPlot(page, 'G1');
+  await saved(page);
+  await setServer(page, href, server.url);
+  const trouble = page.getByTestId('sync-trouble');
+  for (current = 0; current < cases.length; current++) {
+    const [what, , , says] = cases[current];
+    if (current > 0) await reconnect(context);
+    // After a real handshake the server sent this case...
+    for (let waited = 0; served !== current; waited += 100) {
+      assert.ok(waited < 30_000, `${what}: never served`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // ...and the member is told which server, in words.
+    await trouble.filter({ hasText: `127.0.0.1:${server.port} sent data` }).filter({ hasText: says }).waitFor()
+      .catch((error) => { throw new Error(`${what}: ${error.message}`); });
+    // The page is alive (a wasm abort would be a page error) and still answers.
+    assert.deepEqual(errors, [], what);
+    await page.getByLabel('Sync server address').waitFor();
+    if (current === 0) await shot(page, 'hostile-server-named');
+  }
+  assert.ok(server.stats.connections >= cases.length, `${server.stats.connections} connections`);
+  // The member still edits and saves; nothing the server sent is there.
+  await page.goto(`${app.url}${href}`);
+  await page.getByRole('link', { name: /Birch St/ }).click();
+  await addPlot(page, 'G2');
+  await saved(page);
+  await page.reload();
+  await page.getByTestId('plots').getByText('G2', { exact: true }).waitFor();
+  assert.deepEqual(await plotLabels(page), ['G1', 'G2']);
+  assert.deepEqual(errors, []);
+});
+
+test('a server that closes mid-sync leaves everything as it was', async (t) => {
+  // Handshake, then the app's first sync message: the server drops the
+  // connection before answering, mid-sync.
+  const server = await fakeServer(t, (message, socket) => socket.terminate());
+  const { page, errors } = await launch(t);
+  await createGroup(page, app.url, 'Midway Garden');
+  const href = groupHref(page);
+  await addGarden(page, 'Ash St');
+  await saved(page);
+  await setServer(page, href, server.url);
+  await page.getByTestId('sync-details').getByText(/Can't reach|Connecting/).waitFor();
+  assert.ok(server.stats.connections >= 1);
+  await page.goto(`${app.url}${href}`);
+  await page.reload();
+  await page.getByRole('link', { name: /Ash St/ }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a server the app stopped on is not contacted at the next start until the member says so', async (t) => {
+  const server = await fakeServer(t, () => {});
+  const { page, context, errors } = await launch(t);
+  await createGroup(page, app.url, 'Held Garden');
+  const href = groupHref(page);
+  await saved(page);
+  await setServer(page, href, server.url);
+  await page.getByTestId('sync-details').getByText(`Synced with 127.0.0.1:${server.port}`).waitFor();
+  // As if the app stopped while reading this server's frame.
+  await page.evaluate((url) => localStorage.setItem('common-ground-handling', url), server.url);
+  const before = server.stats.connections;
+  await page.reload();
+  await page.getByTestId('sync-status').getByText(`The app stopped while reading data from 127.0.0.1:${server.port}`).waitFor();
+  await page.waitForTimeout(1500);
+  assert.equal(server.stats.connections, before, 'not contacted');
+  await page.goto(`${app.url}${href}/share`);
+  await shot(page, 'server-held');
+  await page.getByRole('button', { name: 'Connect again' }).click();
+  await page.getByTestId('sync-details').getByText(`Synced with 127.0.0.1:${server.port}`).waitFor();
+  assert.equal(server.stats.connections, before + 1);
+  // Held again, and this time dropped: the group keeps everything, no server.
+  await page.evaluate((url) => localStorage.setItem('common-ground-handling', url), server.url);
+  await page.reload();
+  await page.getByRole('button', { name: 'Stop using this server' }).click();
+  await page.getByTestId('sync-details').getByText('Only on this phone: no sync server set').waitFor();
+  await page.reload();
+  assert.equal(await page.getByLabel('Sync server address').inputValue(), '');
+  assert.equal(await page.evaluate(() => localStorage.getItem('common-ground-handling')), null);
+  await reconnect(context);
+  assert.deepEqual(errors, []);
+});
+
+test('an invite asks before adding a group or contacting its server; a cut invite says so', async (t) => {
+  const server = await fakeServer(t, () => {});
+  const { page, errors } = await launch(t);
+  const id = 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu';
+  const invite = `${app.url}#/join/${id}?server=${encodeURIComponent(server.url)}`;
+  await page.goto(invite);
+  await page.getByRole('heading', { level: 1, name: 'Join a group?' }).waitFor();
+  await page.getByTestId('invite-server').getByText(`It syncs through 127.0.0.1:${server.port}.`).waitFor();
+  await shot(page, 'invite-ask');
+  await page.waitForTimeout(1000);
+  assert.equal(server.stats.connections, 0, 'no server contacted before the member says so');
+  await page.getByRole('link', { name: 'Not now' }).click();
+  await page.getByLabel('Group name').waitFor();
+  const settings = await page.evaluate(() => localStorage.getItem('common-ground.settings') ?? '');
+  assert.equal(settings.includes('4NMNnk'), false, 'the group was not added');
+
+  // A group already here with another server: the invite asks before switching.
+  await createGroup(page, app.url, 'Own Garden');
+  const href = groupHref(page);
+  await setServer(page, href, 'ws://127.0.0.1:9');
+  const own = decodeURIComponent(href.replace('#/g/', ''));
+  await page.goto(`${app.url}#/join/${own}?server=${encodeURIComponent(server.url)}`);
+  await page.getByTestId('invite-change-server').getByText('This phone syncs this group through 127.0.0.1:9.').waitFor();
+  await page.getByRole('button', { name: 'Keep 127.0.0.1:9' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Own Garden' }).waitFor();
+  await page.goto(`${app.url}${href}/share`);
+  assert.equal(await page.getByLabel('Sync server address').inputValue(), 'ws://127.0.0.1:9');
+  assert.equal(server.stats.connections, 0);
+
+  // Cut in the middle of the group's id: the invite is incomplete.
+  await page.goto(invite.slice(0, invite.indexOf('?') - 6));
+  await page.getByTestId('invite-incomplete').getByText('This invite link is incomplete or damaged').waitFor();
+  await shot(page, 'invite-incomplete');
+  assert.deepEqual(errors, []);
+});
+
+test('the Content-Security-Policy keeps an injected inline script from running; the app works under it', async (t) => {
+  const { page, errors } = await launch(t);
+  const violations = [];
+  page.on('console', (message) => { if (/Content Security Policy/.test(message.text())) violations.push(message.text()); });
+  await createGroup(page, app.url, 'Policy Garden');
+  await addGarden(page, 'Cedar St');
+  await saved(page);
+  // What an attacker's text would do if it ever reached the page as markup.
+  const ran = await page.evaluate(async () => {
+    window.injected = false;
+    const script = document.createElement('script');
+    script.textContent = 'window.injected = true';
+    document.body.append(script);
+    const img = document.createElement('img');
+    img.setAttribute('src', 'x');
+    img.setAttribute('onerror', 'window.injected = true');
+    document.body.append(img);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return window.injected;
+  });
+  assert.equal(ran, false, 'inline script ran');
+  const policy = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content);
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  assert.match(policy, /object-src 'none'/);
+  assert.ok(violations.length >= 1, 'the browser reported the blocked script');
+  assert.deepEqual(errors, []);
+});
