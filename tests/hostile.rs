@@ -768,3 +768,15 @@ fn invisible_names_are_refused_and_look_alike_labels_are_duplicates() {
         Some(Refusal::NameEmpty)
     );
 }
+
+#[test]
+fn an_updates_file_claiming_many_documents_reserves_nothing_for_them() {
+    use sha2::{Digest, Sha256};
+    let mut file = b"CGUPDATES".to_vec();
+    file.push(1);
+    file.extend(group_id().as_bytes());
+    file.extend(u16::MAX.to_be_bytes());
+    let check = Sha256::digest(&file);
+    file.extend(check);
+    assert!(updates::unpack(&file, None).is_err());
+}

@@ -85,7 +85,9 @@ pub fn unpack(bytes: &[u8], expected: Option<DocumentId>) -> Result<Updates, Fil
         return Err(FileError::OtherGroup);
     }
     let count = u16::from_be_bytes(take(2)?.try_into().map_err(|_| FileError::Damaged)?);
-    let mut docs = Vec::with_capacity(usize::from(count));
+    // Each document takes at least 20 bytes of the file: reserve no more
+    // than the file can hold, whatever the count says.
+    let mut docs = Vec::with_capacity(usize::from(count).min(body.len() / 20));
     for _ in 0..count {
         let doc_id = id(take(16)?)?;
         let len = u32::from_be_bytes(take(4)?.try_into().map_err(|_| FileError::Damaged)?);
