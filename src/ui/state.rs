@@ -452,7 +452,12 @@ impl AppState {
                 peer,
                 data,
             } => {
-                if let Some(name) = crate::core::repo::message::decode_presence(&data) {
+                // A peer's name is cleaned like a typed one: one made of
+                // invisible characters is no name at all.
+                let name = crate::core::repo::message::decode_presence(&data)
+                    .map(|name| crate::core::text::clean_line(&name))
+                    .filter(|name| !name.is_empty());
+                if let Some(name) = name {
                     let now = platform::now_ms();
                     self.presence.update(|here| {
                         // Only who was heard lately, and never more than a
