@@ -347,10 +347,10 @@ fn minutes_as_text_keep_the_decision_words_tally_and_tasks() {
         &mut doc,
         &group,
         MeetingCommand::SetDetails {
-            title: "Garden meeting".into(),
-            date: "2026-09-21".into(),
-            time: "18:30".into(),
-            place: "Church basement".into(),
+            title: Some("Garden meeting".into()),
+            date: Some("2026-09-21".into()),
+            time: Some("18:30".into()),
+            place: Some("Church basement".into()),
         },
     );
     act(

@@ -258,6 +258,10 @@ pub fn StatusSelect(id: &'static str, value: RwSignal<PlotStatus>) -> impl IntoV
                     }
                 })
                 .collect_view()}
+            // A status from a newer version: shown as such, kept unless changed.
+            {move || (value.get() == PlotStatus::Unknown).then(|| view! {
+                <option value="unknown" selected=true disabled=true>{move || app.t(Key::UnknownValue)}</option>
+            })}
         </select>
     }
 }
@@ -317,6 +321,10 @@ where
                     }
                 })
                 .collect_view()}
+            // A value from a newer version: shown as such, kept unless changed.
+            {move || (value.get().key() == Key::UnknownValue).then(|| view! {
+                <option value="unknown" selected=true disabled=true>{move || app.t(Key::UnknownValue)}</option>
+            })}
         </select>
     }
 }

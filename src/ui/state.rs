@@ -76,6 +76,9 @@ pub struct AppState {
     /// Today on the member's calendar, refreshed every minute so that due
     /// dates turn overdue without a reload.
     pub today: RwSignal<Date>,
+    /// Groups whose copy here could not be read again after another phone
+    /// changed them: their pages say so and commands on them are refused.
+    pub stale: RwSignal<std::collections::BTreeSet<DocumentId>>,
     repo: StoredValue<Option<Repo>, LocalStorage>,
     links: StoredValue<Vec<ServerLink>, LocalStorage>,
 }
@@ -120,6 +123,7 @@ impl AppState {
             presence: RwSignal::new(BTreeMap::new()),
             me: RwSignal::new(settings.me.clone()),
             today: RwSignal::new(platform::today()),
+            stale: RwSignal::new(std::collections::BTreeSet::new()),
             repo: StoredValue::new_local(None),
             links: StoredValue::new_local(Vec::new()),
         };
@@ -392,11 +396,18 @@ impl AppState {
                 self.last_synced.set(Some(platform::now_ms()));
                 self.sync_trouble.set(None);
                 self.remote_tick.update(|n| *n += 1);
-                let Some(group) = self.repo().and_then(|repo| repo.group(id)) else {
-                    return;
-                };
-                self.remember(id, &group.name);
-                self.show(id, group);
+                let Some(repo) = self.repo() else { return };
+                // Re-read and checked: a group that no longer reads is
+                // never shown (or edited) as it was before the change.
+                match repo.apply(id, &Command::Verify, &self.at(id)) {
+                    Ok(group) => {
+                        self.mark_stale(id, false);
+                        self.remember(id, &group.name);
+                        self.show(id, group);
+                    }
+                    Err(Refusal::Stale) => self.mark_stale(id, true),
+                    Err(_) => {}
+                }
             }
             RepoEvent::Arrived(id) => {
                 let fetching = self
@@ -551,15 +562,37 @@ impl AppState {
         });
     }
 
+    /// Notes whether a group's copy here could be read again.
+    fn mark_stale(self, id: DocumentId, stale: bool) {
+        if self.stale.with_untracked(|s| s.contains(&id)) != stale {
+            self.stale.update(|s| {
+                if stale {
+                    s.insert(id);
+                } else {
+                    s.remove(&id);
+                }
+            });
+        }
+    }
+
+    /// Whether the copy of a group here is not current (reactive).
+    pub fn is_stale(self, id: DocumentId) -> bool {
+        self.stale.with(|s| s.contains(&id))
+    }
+
     /// Runs a member's command on the open group and saves it.
     ///
     /// # Errors
     /// The refusal, with its message in the member's language; nothing changed.
     pub fn run(self, id: DocumentId, command: &Command) -> Result<(), Refused> {
         let repo = self.usable_repo()?;
-        let group = repo
-            .apply(id, command, &self.at(id))
-            .map_err(|why| self.refused(why))?;
+        let group = repo.apply(id, command, &self.at(id)).map_err(|why| {
+            if why == Refusal::Stale {
+                self.mark_stale(id, true);
+            }
+            self.refused(why)
+        })?;
+        self.mark_stale(id, false);
         if matches!(command, Command::RenameGroup { .. }) {
             self.remember(id, &group.name);
         }

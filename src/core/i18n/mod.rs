@@ -572,6 +572,21 @@ keys! {
     LanguageLater,
     Continue,
     NobodyInQueue,
+    // issue 14
+    UnknownValue,
+    ChangedElsewhere,
+    ChangedByName,
+    EmptyValue,
+    KeepMine,
+    TakeTheirs,
+    GroupStale,
+    ShiftOn,
+    ActionDueOn,
+    ActionOverdue,
+    FirstNoticeCol,
+    FinalNoticeCol,
+    PhoneUpToDateOn,
+    No,
 }
 
 /// The message for a refused command, in the member's language.
@@ -636,6 +651,7 @@ pub fn refusal(lang: Lang, why: &Refusal) -> String {
         Refusal::NotSeeds => Key::ErrNotSeeds,
         Refusal::Unreadable => Key::ErrUnreadable,
         Refusal::NewerSchema => Key::ErrNewerSchema,
+        Refusal::Stale => Key::GroupStale,
     };
     lang.text(key).to_owned()
 }
@@ -847,7 +863,7 @@ mod tests {
         for lang in [Lang::Es, Lang::Pt, Lang::Zh] {
             let same: Vec<_> = Key::ALL
                 .iter()
-                .filter(|key| !matches!(key, Key::AppName | Key::Status))
+                .filter(|key| !matches!(key, Key::AppName | Key::Status | Key::No))
                 .filter(|key| lang.text(**key) == Lang::En.text(**key))
                 .collect();
             assert!(same.is_empty(), "{lang:?} untranslated: {same:?}");
