@@ -16,7 +16,9 @@ use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
 use autosurgeon::{Reconcile, hydrate, reconcile, reconcile_prop};
 
-pub use meeting::{MeetingCommand, Role, apply_meeting, edit_notes, new_meeting, read_meeting};
+pub use meeting::{
+    MeetingCommand, Role, apply_meeting, edit_notes, heal_meeting, new_meeting, read_meeting,
+};
 
 use super::date::Date;
 use super::history::Stamp;
