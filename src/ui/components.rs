@@ -276,6 +276,8 @@ pub fn StatusBadge(status: PlotStatus) -> impl IntoView {
         PlotStatus::Assigned => "●",
         PlotStatus::NeedsAttention => "!",
         PlotStatus::Fallow => "~",
+        // From a newer version: kept, shown as unknown.
+        PlotStatus::Unknown => "?",
     };
     view! {
         <span class=format!("badge {}", status.as_str())>

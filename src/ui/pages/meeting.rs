@@ -101,9 +101,15 @@ fn MeetingView(id: DocumentId, meeting: DocumentId) -> impl IntoView {
         app.remote_tick.track();
         let Some(repo) = app.store() else { return };
         leptos::task::spawn_local(async move {
-            let read = repo.meeting(meeting).await;
-            held.read
-                .set(read.map_or(Read::Missing, |m| Read::Found(Box::new(m))));
+            match repo.meeting(meeting).await {
+                Some(m) => held.read.set(Read::Found(Box::new(m))),
+                // It read before and no longer does: said at once; its
+                // commands are refused until it reads again.
+                None if held.read.with_untracked(|r| matches!(r, Read::Found(_))) => {
+                    held.error.set(Some(app.t(Key::GroupStale).to_owned()));
+                }
+                None => held.read.set(Read::Missing),
+            }
         });
     });
     let title = Signal::derive(move || held.with(|m| m.title.clone()));
@@ -754,6 +760,7 @@ fn Actions(held: Held) -> impl IntoView {
                             ActionStatus::Open => ("○", "open"),
                             ActionStatus::Done => ("✓", "done"),
                             ActionStatus::CarriedOver => ("→", "carried"),
+                            ActionStatus::Unknown => ("?", "carried"),
                         };
                         view! {
                             <li>

@@ -133,7 +133,7 @@ pub fn ChangedNote<T: Clone + PartialEq + Send + Sync + 'static>(
     view! {
         <Show when=move || field.theirs.with(Option::is_some)>
             <div class="changed-note" role="status" data-testid=test_id>
-                <p>{text}</p>
+                <p>{text.clone()}</p>
                 <div class="row">
                     <button type="button" on:click=move |_| field.take_theirs()>
                         {move || app.t(Key::TakeTheirs)}
