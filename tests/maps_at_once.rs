@@ -348,8 +348,8 @@ proptest! {
         let absent = MeetingCommand::SetPresent { member: format!("m{from}"), present: false };
         command::apply_meeting(&mut meetings[deleter], &g, &absent, &at()).unwrap();
         sync(&mut meetings);
-        for p in 0..PHONES {
-            command::heal_meeting(&mut meetings[p], NOW);
+        for meeting in &mut meetings {
+            command::heal_meeting(meeting, NOW);
         }
         sync(&mut groups);
         sync(&mut meetings);

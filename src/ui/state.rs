@@ -27,6 +27,9 @@ pub enum Opened {
         id: DocumentId,
         group: Group,
         damaged: usize,
+        /// The copy here could not be read again after another phone
+        /// changed it: its pages say so and commands on it are refused.
+        stale: bool,
     },
     Failed(DocumentId, OpenError),
 }
@@ -76,9 +79,6 @@ pub struct AppState {
     /// Today on the member's calendar, refreshed every minute so that due
     /// dates turn overdue without a reload.
     pub today: RwSignal<Date>,
-    /// Groups whose copy here could not be read again after another phone
-    /// changed them: their pages say so and commands on them are refused.
-    pub stale: RwSignal<std::collections::BTreeSet<DocumentId>>,
     repo: StoredValue<Option<Repo>, LocalStorage>,
     links: StoredValue<Vec<ServerLink>, LocalStorage>,
 }
@@ -123,7 +123,6 @@ impl AppState {
             presence: RwSignal::new(BTreeMap::new()),
             me: RwSignal::new(settings.me.clone()),
             today: RwSignal::new(platform::today()),
-            stale: RwSignal::new(std::collections::BTreeSet::new()),
             repo: StoredValue::new_local(None),
             links: StoredValue::new_local(Vec::new()),
         };
@@ -299,6 +298,7 @@ impl AppState {
                         id,
                         group,
                         damaged: report.corrupt.len(),
+                        stale: false,
                     }
                 }
                 Err(OpenError::NotHere) if self.server_of(id).is_some() => {
@@ -515,6 +515,7 @@ impl AppState {
             id,
             group,
             damaged: 0,
+            stale: false,
         }));
         self.save(repo, id, Some(name), 0);
         Ok(id)
@@ -562,22 +563,18 @@ impl AppState {
         });
     }
 
-    /// Notes whether a group's copy here could be read again.
-    fn mark_stale(self, id: DocumentId, stale: bool) {
-        if self.stale.with_untracked(|s| s.contains(&id)) != stale {
-            self.stale.update(|s| {
-                if stale {
-                    s.insert(id);
-                } else {
-                    s.remove(&id);
+    /// Notes whether the open group's copy here could be read again.
+    fn mark_stale(self, id: DocumentId, now: bool) {
+        let differs = self.opened.with_untracked(|opened| {
+            matches!(opened, Some(Opened::Open { id: open, stale, .. }) if *open == id && *stale != now)
+        });
+        if differs {
+            self.opened.update(|opened| {
+                if let Some(Opened::Open { stale, .. }) = opened {
+                    *stale = now;
                 }
             });
         }
-    }
-
-    /// Whether the copy of a group here is not current (reactive).
-    pub fn is_stale(self, id: DocumentId) -> bool {
-        self.stale.with(|s| s.contains(&id))
     }
 
     /// Runs a member's command on the open group and saves it.

@@ -325,6 +325,10 @@ pub fn id_lists<D: ReadDoc>(
 ///
 /// # Errors
 /// Only when the document itself cannot be read.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "autosurgeon's hydrate signature"
+)]
 pub fn opt_map<D: ReadDoc, T: Hydrate>(
     doc: &D,
     obj: &ObjId,
@@ -387,8 +391,8 @@ pub fn signed_counts(value: &BTreeMap<String, u64>) -> BTreeMap<String, i64> {
 }
 
 /// Compares an enum value as stored with a variant's names: any case, and
-/// `-`, `_` and spaces ignored ("needs-attention", "NEEDS_ATTENTION" and
-/// "NeedsAttention" are one).
+/// `-`, `_` and spaces ignored (`needs-attention`, `NEEDS_ATTENTION` and
+/// `NeedsAttention` are one).
 pub fn same_name(stored: &str, name: &str) -> bool {
     let fold = |s: &str| {
         s.chars()
@@ -401,6 +405,9 @@ pub fn same_name(stored: &str, name: &str) -> bool {
 
 /// The string an enum field holds, if it holds one; `Err(())` for a value
 /// that is there but not a string.
+///
+/// # Errors
+/// Only when the document itself cannot be read.
 pub fn enum_text<D: ReadDoc>(
     doc: &D,
     obj: &ObjId,

@@ -22,6 +22,10 @@ pub fn MemberPage(id: DocumentId, member: String) -> impl IntoView {
 }
 
 /// A yes/no as the member reads it.
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "the shape of every field's display in ChangedNote"
+)]
 fn yes_no(app: AppState, value: &bool) -> String {
     app.t(if *value { Key::Yes } else { Key::No }).to_owned()
 }

@@ -59,8 +59,11 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
             });
             // The copy here no longer reads after another phone's change:
             // said at once, on whichever page of the group is open.
+            let stale_now = Memo::new(move |_| {
+                app.opened.with(|o| matches!(o, Some(Opened::Open { id: open, stale: true, .. }) if *open == id))
+            });
             let stale = move || {
-                app.is_stale(id).then(|| {
+                stale_now.get().then(|| {
                     view! { <p class="error" role="alert" data-testid="stale">{move || app.t(Key::GroupStale)}</p> }
                 })
             };

@@ -20,6 +20,10 @@ use crate::ui::state::AppState;
 use crate::web::platform::new_id;
 
 /// A condition as the member reads it.
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "the shape of every field's display in ChangedNote"
+)]
 fn condition_text(app: AppState, condition: &Condition) -> String {
     app.t(condition.key()).to_owned()
 }
