@@ -320,6 +320,12 @@ proptest! {
         }
     }
 
+}
+
+proptest! {
+    // Each case syncs, repairs and reloads three phones twice: fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(10))]
+
     #[test]
     fn a_deletion_after_the_repair_stays_deleted(
         counts in prop::collection::vec(1..3usize, PHONES),

@@ -96,6 +96,22 @@ test('a plot form left open follows another phone, and both changes stay', async
     await inputIs(phone.page, '#plot-size', '5 × 5 m');
     await inputIs(phone.page, '#plot-status', 'needs-attention');
   }
+
+  // The same with a member's details: Ben's contact and Ana's languages.
+  await ana.page.goto(`${app.url}${href}/members`);
+  await ana.page.getByTestId('members').getByRole('link', { name: 'Ben' }).click();
+  const benHref = new URL(ana.page.url()).hash;
+  await ben.page.goto(`${app.url}${benHref}`);
+  await inputIs(ana.page, '#member-contact', '');
+  await ben.page.locator('#member-contact').fill('555-0199');
+  await ben.page.getByRole('button', { name: 'Save' }).click();
+  await inputIs(ana.page, '#member-contact', '555-0199');
+  await ana.page.locator('#member-languages').fill('Spanish, English');
+  await ana.page.getByRole('button', { name: 'Save' }).click();
+  for (const phone of [ana, ben]) {
+    await inputIs(phone.page, '#member-contact', '555-0199');
+    await inputIs(phone.page, '#member-languages', 'Spanish, English');
+  }
   assert.deepEqual([...ana.errors, ...ben.errors], []);
 });
 
