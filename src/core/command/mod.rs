@@ -586,10 +586,8 @@ pub fn apply_on(
     if group.schema > SCHEMA_VERSION {
         return Err(Refusal::NewerSchema);
     }
-    // The entries as the command found them: only what it changes is written.
-    let before = group.clone();
     let touched = edit(group, command, at)?;
-    if write(doc, &before, group, &touched).is_err() {
+    if write(doc, group, &touched).is_err() {
         // The document is not the shape it claims to be: undo and re-read.
         doc.rollback();
         *group = read(doc)?;
@@ -727,24 +725,23 @@ pub(crate) fn root_map(doc: &mut AutoCommit, field: &str) -> Result<ObjId, Refus
     }
 }
 
-fn put<T: Reconcile>(
+/// Writes what a command changed of one entry. The copy the command ran on
+/// was current (`apply_on` makes sure), so the entry as the document holds
+/// it now is the entry as the command found it: only what differs from it
+/// is written.
+fn put<T: Reconcile + autosurgeon::Hydrate>(
     doc: &mut AutoCommit,
     field: Field,
     id: &str,
-    before: Option<&T>,
     value: Option<&T>,
 ) -> Result<(), Refusal> {
     let map = root_map(doc, field.key())?;
     let value = value.ok_or(Refusal::Unreadable)?;
-    write::entry(doc, &map, id, before, value)
+    let before: Option<T> = autosurgeon::hydrate_prop(doc, &map, id).ok();
+    write::entry(doc, &map, id, before.as_ref(), value)
 }
 
-fn write(
-    doc: &mut AutoCommit,
-    before: &Group,
-    group: &Group,
-    touched: &[Touched],
-) -> Result<(), Refusal> {
+fn write(doc: &mut AutoCommit, group: &Group, touched: &[Touched]) -> Result<(), Refusal> {
     for change in touched {
         match change {
             Touched::Name => {
@@ -768,7 +765,7 @@ fn write(
                 let key = id.as_str();
                 macro_rules! put_in {
                     ($map:ident) => {
-                        put(doc, *field, key, before.$map.get(key), group.$map.get(key))
+                        put(doc, *field, key, group.$map.get(key))
                     };
                 }
                 match field {
