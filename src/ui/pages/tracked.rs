@@ -98,10 +98,19 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> Tracked<T> {
     }
 }
 
-/// The member who last changed an item, from the change's stamp, if the
-/// phone that made it said who it was.
+/// The member who just changed an item on another phone, from the stamps
+/// of its latest changes (clocks count seconds, so changes made in the
+/// same moment tie): one not made as this phone's member, if the phone that
+/// made it said who it was.
 pub fn last_changed_by(app: AppState, id: DocumentId, item: &str) -> Option<String> {
-    let by = app.store()?.history(id, item).into_iter().next()?.by?;
+    let events = app.store()?.history(id, item);
+    let newest = events.first()?.at;
+    let me = app.me_in(id);
+    let by = events
+        .into_iter()
+        .take_while(|event| event.at + 2 >= newest)
+        .filter_map(|event| event.by)
+        .find(|by| Some(by) != me.as_ref())?;
     app.group(id)
         .with_untracked(|g| g.as_ref()?.member_name(&by).map(str::to_owned))
 }
