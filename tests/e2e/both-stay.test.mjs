@@ -182,6 +182,21 @@ test('a Node peer writing plain strings and a newer status never makes the group
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.ok(plotOf('B2'), 'the plot the phone added reached the peer');
+  // A change that truly makes it something other than a group: the page
+  // says so at once and refuses edits, until the group reads again.
+  group.change((d) => { d.group = s('not a group any more'); });
+  await page.getByTestId('stale').waitFor();
+  await shot(page, 'both-stay-stale');
+  await page.getByLabel('Plot label').fill('C3');
+  await page.getByRole('button', { name: 'Add a plot' }).click();
+  await page.locator('.field-error', { hasText: 'nothing can be changed here until it reads again' }).first().waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(plotOf('C3'), undefined, 'nothing was written while it did not read');
+  group.change((d) => { delete d.group; });
+  await page.getByTestId('stale').waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Add a plot' }).click();
+  await page.getByTestId('plots').getByText('C3', { exact: true }).waitFor();
+
   // After a reload the group still reads, unknown status and all.
   await page.reload();
   await page.locator('.card', { hasText: 'Z9' }).getByText('unknown (from a newer version)').waitFor();
