@@ -571,3 +571,66 @@ fn meeting_commands_work_on_a_meeting_another_app_wrote() {
         Some(ScalarValue::Str("Deferred".into()))
     );
 }
+
+#[test]
+fn a_copy_that_is_no_longer_current_is_never_edited() {
+    use automerge::transaction::Transactable;
+    let mut doc = group_doc();
+    let mut kept = command::read(&doc).unwrap();
+    // Another phone changes the size while this copy is kept.
+    let mut other = doc.fork();
+    command::apply(
+        &mut other,
+        &Command::EditPlot {
+            plot: "p_text".into(),
+            label: None,
+            size: Some("4 × 8 m".into()),
+            status: None,
+        },
+        NOW,
+    )
+    .unwrap();
+    doc.merge(&mut other).unwrap();
+    // A command on the old copy re-reads first: the size stays.
+    command::apply_on(
+        &mut doc,
+        &mut kept,
+        &Command::EditPlot {
+            plot: "p_text".into(),
+            label: None,
+            size: None,
+            status: Some(PlotStatus::Fallow),
+        },
+        &At::utc(NOW),
+    )
+    .unwrap();
+    assert_eq!(kept.plots["p_text"].size, "4 × 8 m");
+    assert_eq!(command::read(&doc).unwrap().plots["p_text"].size, "4 × 8 m");
+    // A change that makes it no group at all: refused as stale, nothing
+    // written, until it reads again.
+    let mut other = doc.fork();
+    other.put(ROOT, "group", "not a group any more").unwrap();
+    other.commit();
+    doc.merge(&mut other).unwrap();
+    let heads = doc.get_heads();
+    let why = command::apply_on(
+        &mut doc,
+        &mut kept,
+        &Command::SetPlotNotes {
+            plot: "p_text".into(),
+            notes: "stale".into(),
+        },
+        &At::utc(NOW),
+    )
+    .unwrap_err();
+    assert_eq!(why, command::Refusal::Stale);
+    assert_eq!(doc.get_heads(), heads, "nothing was written");
+    assert_eq!(
+        command::apply_on(&mut doc, &mut kept, &Command::Verify, &At::utc(NOW)),
+        Err(command::Refusal::Stale)
+    );
+    doc.delete(ROOT, "group").unwrap();
+    doc.commit();
+    command::apply_on(&mut doc, &mut kept, &Command::Verify, &At::utc(NOW)).unwrap();
+    assert_eq!(kept.plots["p_text"].status, PlotStatus::Fallow);
+}
