@@ -108,9 +108,9 @@ fn adding_editing_assigning_and_deleting_plots() {
         &mut doc,
         Command::EditPlot {
             plot: "p2".into(),
-            label: "A2b".into(),
-            size: "2 m".into(),
-            status: PlotStatus::NeedsAttention,
+            label: Some("A2b".into()),
+            size: Some("2 m".into()),
+            status: Some(PlotStatus::NeedsAttention),
         },
     );
     assert_eq!(group.plots["p2"].label, "A2b");
@@ -161,9 +161,9 @@ fn plot_labels_are_unique_within_a_garden_only() {
         &mut doc,
         Command::EditPlot {
             plot: "p1".into(),
-            label: "A1".into(),
-            size: "big".into(),
-            status: PlotStatus::Available,
+            label: Some("A1".into()),
+            size: Some("big".into()),
+            status: Some(PlotStatus::Available),
         },
     );
     run(&mut doc, add_plot("p4", "A4"));
@@ -172,9 +172,9 @@ fn plot_labels_are_unique_within_a_garden_only() {
             &mut doc,
             Command::EditPlot {
                 plot: "p4".into(),
-                label: "A1".into(),
-                size: String::new(),
-                status: PlotStatus::Available
+                label: Some("A1".into()),
+                size: None,
+                status: None,
             }
         ),
         Refusal::DuplicateLabel { label: "A1".into() }

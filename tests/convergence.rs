@@ -68,9 +68,9 @@ fn command(replica: usize, edit: &Edit) -> Command {
             status,
         } => Command::EditPlot {
             plot: format!("r{}p{plot}", plot % 3),
-            label: format!("E{label}"),
-            size: format!("{size} m"),
-            status: PlotStatus::ALL[usize::from(*status)],
+            label: Some(format!("E{label}")),
+            size: Some(format!("{size} m")),
+            status: Some(PlotStatus::ALL[usize::from(*status)]),
         },
         Edit::Assign { plot, member } => match member {
             Some(m) => Command::AssignPlot {

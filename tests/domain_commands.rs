@@ -195,11 +195,11 @@ fn item(id: &str, name: &str, category: Category, packets: i64) -> Command {
 fn condition(id: &str, name: &str, condition: Condition) -> Command {
     Command::EditResource {
         resource: id.into(),
-        name: name.into(),
-        category: Category::Tool,
-        condition,
-        kept_at: "shed".into(),
-        notes: String::new(),
+        name: Some(name.into()),
+        category: Some(Category::Tool),
+        condition: Some(condition),
+        kept_at: Some("shed".into()),
+        notes: None,
     }
 }
 
@@ -332,11 +332,11 @@ fn a_new_member_starts_with_just_their_name() {
 fn editing_a_member_keeps_their_details_and_refuses_an_over_long_contact() {
     let mut doc = garden();
     let details = |name: &str, contact: &str| MemberDetails {
-        name: name.into(),
-        languages: " Spanish,  English ".into(),
-        contact: contact.into(),
-        coordinator: true,
-        point_person: true,
+        name: Some(name.into()),
+        languages: Some(" Spanish,  English ".into()),
+        contact: Some(contact.into()),
+        coordinator: Some(true),
+        point_person: Some(true),
     };
     let edit = |who: &str, details: MemberDetails| Command::EditMember {
         member: who.into(),
@@ -531,9 +531,9 @@ fn editing_a_plot_changes_its_label_size_and_status() {
     let mut doc = garden();
     let edit = |id: &str, label: &str| Command::EditPlot {
         plot: id.into(),
-        label: label.into(),
-        size: " 10 × 20  ft ".into(),
-        status: PlotStatus::Fallow,
+        label: Some(label.into()),
+        size: Some(" 10 × 20  ft ".into()),
+        status: Some(PlotStatus::Fallow),
     };
     let group = run(&mut doc, edit("p2", " A2 east "));
     let a2 = &group.plots["p2"];
@@ -557,9 +557,9 @@ fn editing_a_plot_changes_its_label_size_and_status() {
     let holder = held.members["m1"].name.clone();
     let available = Command::EditPlot {
         plot: "p2".into(),
-        label: "A2".into(),
-        size: String::new(),
-        status: PlotStatus::Available,
+        label: None,
+        size: None,
+        status: Some(PlotStatus::Available),
     };
     assert_eq!(
         refused(&mut doc, available),
@@ -1363,7 +1363,7 @@ fn editing_an_item_changes_what_members_see_on_the_list() {
     );
     let mut wordy = condition("r1", "Wheelbarrow", Condition::Available);
     if let Command::EditResource { notes, .. } = &mut wordy {
-        *notes = "n".repeat(MAX_NOTE + 1);
+        *notes = Some("n".repeat(MAX_NOTE + 1));
     }
     assert_eq!(
         refused(&mut doc, wordy),

@@ -173,6 +173,10 @@ fn open_action_items_of_last_meeting_show_in_the_next_until_settled() {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one member's day, set up and checked in one place"
+)]
 fn what_needs_me_lists_my_plot_loans_tasks_shifts_and_open_asks() {
     let mut doc = group();
     let at = At {
@@ -233,6 +237,21 @@ fn what_needs_me_lists_my_plot_loans_tasks_shifts_and_open_asks() {
     ] {
         run(&mut doc, command);
     }
+    // Rosa's own ask is hers to follow, not one of her neighbors' asks.
+    command::apply(
+        &mut doc,
+        &Command::PostAid {
+            id: "ask2".into(),
+            kind: AidKind::Ask,
+            title: "Someone to water my plot".into(),
+            details: String::new(),
+            category: AidCategory::Errands,
+            urgency: Urgency::Normal,
+            area: String::new(),
+        },
+        At::utc(NOW).by("rosa"),
+    )
+    .unwrap();
     let (meeting_id, mut meeting_doc) = meeting(&mut doc, 4, "September", 3);
     let group = command::read(&doc).unwrap();
     act(
@@ -262,13 +281,23 @@ fn what_needs_me_lists_my_plot_loans_tasks_shifts_and_open_asks() {
         ("Fix the gate", meeting_id.as_str())
     );
     assert_eq!(rosa.shifts.len(), 1);
-    assert_eq!(rosa.asks.len(), 1, "open asks only, not offers");
+    assert_eq!(
+        rosa.asks.len(),
+        1,
+        "neighbors' open asks only: not offers, not her own"
+    );
+    assert_eq!(rosa.asks[0].text, "Ride to the clinic");
     assert!(rosa.asks[0].late, "an urgent ask stands out");
 
     let ana = needs_me(&group, "ana", &meetings, today(), NOW);
     assert!(ana.plots.is_empty() && ana.loans.is_empty() && ana.shifts.is_empty());
     assert_eq!(ana.actions[0].text, "Order compost");
     assert!(!ana.is_empty(), "asks are everyone's");
+    assert_eq!(
+        ana.asks.len(),
+        2,
+        "Rosa's ask is among Ana's neighbors' asks"
+    );
 }
 
 #[test]
@@ -315,6 +344,12 @@ fn exported_plots_and_loans_read_in_the_members_language() {
     let plots = plots_csv(&group, Lang::Es, 2026);
     let lines: Vec<&str> = plots.trim_start_matches('\u{feff}').lines().collect();
     assert!(lines[0].starts_with("Huerto,"), "{}", lines[0]);
+    // Headings name the data, not the buttons that record it.
+    assert!(
+        lines[0].ends_with(",Primer aviso,Aviso final"),
+        "{}",
+        lines[0]
+    );
     assert!(
         lines[1].starts_with("Maple St,A1,3 × 4 m,Asignada,2026,\"Ana, \"\"the seed keeper\"\"\""),
         "{}",
@@ -347,10 +382,10 @@ fn minutes_as_text_keep_the_decision_words_tally_and_tasks() {
         &mut doc,
         &group,
         MeetingCommand::SetDetails {
-            title: "Garden meeting".into(),
-            date: "2026-09-21".into(),
-            time: "18:30".into(),
-            place: "Church basement".into(),
+            title: Some("Garden meeting".into()),
+            date: Some("2026-09-21".into()),
+            time: Some("18:30".into()),
+            place: Some("Church basement".into()),
         },
     );
     act(

@@ -47,7 +47,7 @@ fn command(replica: usize, edit: &Edit) -> Command {
         Edit::Rename(m, n) => Command::EditMember {
             member: format!("m{m}"),
             details: command::MemberDetails {
-                name: format!("Name {n} by {replica}"),
+                name: Some(format!("Name {n} by {replica}")),
                 ..command::MemberDetails::default()
             },
         },
@@ -56,9 +56,9 @@ fn command(replica: usize, edit: &Edit) -> Command {
         },
         Edit::Relabel(p, l) => Command::EditPlot {
             plot: format!("p{p}"),
-            label: format!("{replica}-{l}"),
-            size: String::new(),
-            status: PlotStatus::Fallow,
+            label: Some(format!("{replica}-{l}")),
+            size: Some(String::new()),
+            status: Some(PlotStatus::Fallow),
         },
         Edit::Assign(p, m) => Command::AssignPlot {
             plot: format!("p{p}"),

@@ -68,8 +68,8 @@ pub fn plots_csv(group: &Group, lang: Lang, season: i64) -> String {
             Key::Squares,
             Key::PlotNotes,
             Key::WhatNeedsDoing,
-            Key::RecordFirstNotice,
-            Key::RecordFinalNotice,
+            Key::FirstNoticeCol,
+            Key::FinalNoticeCol,
         ],
     )];
     for (site_id, site) in group.sites_by_name() {

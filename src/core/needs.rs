@@ -127,7 +127,10 @@ pub fn needs_me(
     let asks = group
         .aid_listed(now)
         .into_iter()
-        .filter(|(_, p)| p.kind == AidKind::Ask && p.status == AidStatus::Open)
+        // Neighbors' asks: the member's own are theirs to follow, not to answer.
+        .filter(|(_, p)| {
+            p.kind == AidKind::Ask && p.status == AidStatus::Open && p.by.as_deref() != Some(member)
+        })
         .take(ASKS_SHOWN)
         .map(|(id, post)| Line {
             id: id.clone(),

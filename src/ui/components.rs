@@ -292,6 +292,10 @@ pub fn StatusSelect(id: &'static str, value: RwSignal<PlotStatus>) -> impl IntoV
                     }
                 })
                 .collect_view()}
+            // A status from a newer version: shown as such, kept unless changed.
+            {move || (value.get() == PlotStatus::Unknown).then(|| view! {
+                <option value="unknown" selected=true disabled=true>{move || app.t(Key::UnknownValue)}</option>
+            })}
         </select>
     }
 }
@@ -306,6 +310,8 @@ pub fn StatusBadge(status: PlotStatus) -> impl IntoView {
         PlotStatus::Assigned => "●",
         PlotStatus::NeedsAttention => "!",
         PlotStatus::Fallow => "~",
+        // From a newer version: kept, shown as unknown.
+        PlotStatus::Unknown => "?",
     };
     view! {
         <span class=format!("badge {}", status.as_str())>
@@ -351,6 +357,10 @@ where
                     }
                 })
                 .collect_view()}
+            // A value from a newer version: shown as such, kept unless changed.
+            {move || (value.get().key() == Key::UnknownValue).then(|| view! {
+                <option value="unknown" selected=true disabled=true>{move || app.t(Key::UnknownValue)}</option>
+            })}
         </select>
     }
 }

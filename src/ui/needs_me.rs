@@ -52,7 +52,12 @@ pub fn NeedsMe(id: DocumentId, #[prop(into)] group: Signal<Option<Group>>) -> im
             })
         })
     };
-    let part = move |key: Key, lines: Vec<Line>, link: fn(DocumentId, &str) -> String| {
+    // Each kind has its own words: a loan is returned by a date, an action
+    // item is due, a shift is on a day.
+    let part = move |key: Key,
+                     (on, late_key): (Key, Key),
+                     lines: Vec<Line>,
+                     link: fn(DocumentId, &str) -> String| {
         (!lines.is_empty()).then(|| {
             view! {
                 <h3>{move || app.t(key)}</h3>
@@ -61,7 +66,7 @@ pub fn NeedsMe(id: DocumentId, #[prop(into)] group: Signal<Option<Group>>) -> im
                         let due = (!line.due.is_empty()).then(|| {
                             let day = local_date(app, &line.due);
                             let late = line.late;
-                            view! { <span class="due" class:late=late>{move || app.tf(if late { Key::OverdueSince } else { Key::DueOn }, &[("date", &day)])}</span> }
+                            view! { <span class="due" class:late=late>{move || app.tf(if late { late_key } else { on }, &[("date", &day)])}</span> }
                         });
                         // Asks have no date: "late" marks them urgent.
                         let urgent = (line.late && line.due.is_empty())
@@ -87,13 +92,13 @@ pub fn NeedsMe(id: DocumentId, #[prop(into)] group: Signal<Option<Group>>) -> im
                 None => view! { <p class="quiet">{move || app.t(Key::PickYourself)}" "<a href=Route::Members(id).href()>{move || app.t(Key::Members)}</a></p> }.into_any(),
                 Some(needs) if needs.is_empty() => view! { <p class="quiet">{move || app.t(Key::AllClear)}</p> }.into_any(),
                 Some(needs) => view! {
-                    {part(Key::YourLoans, needs.loans, |g, r| Route::Resource(g, r.to_owned()).href())}
-                    {part(Key::YourActions, needs.actions, |g, m| {
+                    {part(Key::YourLoans, (Key::DueOn, Key::OverdueSince), needs.loans, |g, r| Route::Resource(g, r.to_owned()).href())}
+                    {part(Key::YourActions, (Key::ActionDueOn, Key::ActionOverdue), needs.actions, |g, m| {
                         DocumentId::parse(m).map_or_else(|_| Route::Group(g).href(), |m| Route::Meeting(g, m).href())
                     })}
-                    {part(Key::YourShifts, needs.shifts, |g, s| Route::Shifts(g, s.to_owned()).href())}
-                    {part(Key::YourPlots, needs.plots, |g, p| Route::Plot(g, p.to_owned()).href())}
-                    {part(Key::OpenAsks, needs.asks, |g, _| Route::Aid(g).href())}
+                    {part(Key::YourShifts, (Key::ShiftOn, Key::ShiftOn), needs.shifts, |g, s| Route::Shifts(g, s.to_owned()).href())}
+                    {part(Key::YourPlots, (Key::DueOn, Key::OverdueSince), needs.plots, |g, p| Route::Plot(g, p.to_owned()).href())}
+                    {part(Key::OpenAsks, (Key::DueOn, Key::OverdueSince), needs.asks, |g, _| Route::Aid(g).href())}
                 }.into_any(),
             }}
         </section>

@@ -27,6 +27,9 @@ pub enum Opened {
         id: DocumentId,
         group: Group,
         damaged: usize,
+        /// The copy here could not be read again after another phone
+        /// changed it: its pages say so and commands on it are refused.
+        stale: bool,
     },
     Failed(DocumentId, OpenError),
 }
@@ -293,6 +296,7 @@ impl AppState {
                         id,
                         group,
                         damaged: report.corrupt.len(),
+                        stale: false,
                     }
                 }
                 Err(OpenError::NotHere) if self.server_of(id).is_some() => {
@@ -421,11 +425,18 @@ impl AppState {
                 self.last_synced.set(Some(platform::now_ms()));
                 self.sync_trouble.set(None);
                 self.remote_tick.update(|n| *n += 1);
-                let Some(group) = self.repo().and_then(|repo| repo.group(id)) else {
-                    return;
-                };
-                self.remember(id, &group.name);
-                self.show(id, group);
+                let Some(repo) = self.repo() else { return };
+                // Re-read and checked: a group that no longer reads is
+                // never shown (or edited) as it was before the change.
+                match repo.apply(id, &Command::Verify, &self.at(id)) {
+                    Ok(group) => {
+                        self.mark_stale(id, false);
+                        self.remember(id, &group.name);
+                        self.show(id, group);
+                    }
+                    Err(Refusal::Stale) => self.mark_stale(id, true),
+                    Err(_) => {}
+                }
             }
             RepoEvent::Arrived(id) => {
                 let fetching = self
@@ -544,6 +555,7 @@ impl AppState {
             id,
             group,
             damaged: 0,
+            stale: false,
         }));
         self.save(repo, id, Some(name), 0);
         Ok(id)
@@ -591,15 +603,33 @@ impl AppState {
         });
     }
 
+    /// Notes whether the open group's copy here could be read again.
+    fn mark_stale(self, id: DocumentId, now: bool) {
+        let differs = self.opened.with_untracked(|opened| {
+            matches!(opened, Some(Opened::Open { id: open, stale, .. }) if *open == id && *stale != now)
+        });
+        if differs {
+            self.opened.update(|opened| {
+                if let Some(Opened::Open { stale, .. }) = opened {
+                    *stale = now;
+                }
+            });
+        }
+    }
+
     /// Runs a member's command on the open group and saves it.
     ///
     /// # Errors
     /// The refusal, with its message in the member's language; nothing changed.
     pub fn run(self, id: DocumentId, command: &Command) -> Result<(), Refused> {
         let repo = self.usable_repo()?;
-        let group = repo
-            .apply(id, command, &self.at(id))
-            .map_err(|why| self.refused(why))?;
+        let group = repo.apply(id, command, &self.at(id)).map_err(|why| {
+            if why == Refusal::Stale {
+                self.mark_stale(id, true);
+            }
+            self.refused(why)
+        })?;
+        self.mark_stale(id, false);
         if matches!(command, Command::RenameGroup { .. }) {
             self.remember(id, &group.name);
         }

@@ -172,18 +172,28 @@ pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<
             status,
         } => {
             let garden = plot(group, id)?.site.clone();
-            let text = label(group, &garden, text, Some(id))?;
-            let measure = size(measure)?;
+            let text = text
+                .as_deref()
+                .map(|text| label(group, &garden, text, Some(id)))
+                .transpose()?;
+            let measure = measure.as_deref().map(size).transpose()?;
             let holder = plot(group, id)?.holders_in(at.season()).first().cloned();
-            if let (PlotStatus::Available, Some(holder)) = (status, holder) {
+            if let (Some(PlotStatus::Available), Some(holder)) = (status, holder) {
                 return Err(Refusal::StillHeld {
                     by: member_name(group, &holder),
                 });
             }
             let entry = plot_mut(group, id)?;
-            entry.label = text;
-            entry.size = measure;
-            entry.status = *status;
+            // Only what the member changed: the rest stays as it is now.
+            if let Some(text) = text {
+                entry.label = text;
+            }
+            if let Some(measure) = measure {
+                entry.size = measure;
+            }
+            if let Some(status) = status {
+                entry.status = *status;
+            }
             put(Field::Plots, id)
         }
         Command::SetPlotNotes { plot: id, notes } => {

@@ -66,15 +66,29 @@ pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<
             kept_at,
             notes,
         } => {
-            let new = name(new)?;
-            let kept_at = line(kept_at, MAX_SHORT)?;
-            let notes = note(notes)?;
+            let new = new.as_deref().map(name).transpose()?;
+            let kept_at = kept_at
+                .as_deref()
+                .map(|text| line(text, MAX_SHORT))
+                .transpose()?;
+            let notes = notes.as_deref().map(note).transpose()?;
             let item = group.resources.get_mut(id).ok_or(Refusal::NoSuchResource)?;
-            item.name = new;
-            item.category = *category;
-            item.condition = *condition;
-            item.kept_at = kept_at;
-            item.notes = notes;
+            // Only what the member changed: the rest stays as it is now.
+            if let Some(new) = new {
+                item.name = new;
+            }
+            if let Some(category) = category {
+                item.category = *category;
+            }
+            if let Some(condition) = condition {
+                item.condition = *condition;
+            }
+            if let Some(kept_at) = kept_at {
+                item.kept_at = kept_at;
+            }
+            if let Some(notes) = notes {
+                item.notes = notes;
+            }
             put(Field::Resources, id)
         }
         Command::Lend {
@@ -86,7 +100,10 @@ pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<
             fresh(group.loans.contains_key(id))?;
             member(group, borrower)?;
             let thing = resource(group, item)?;
-            if matches!(thing.condition, Condition::Missing | Condition::Retired) {
+            if matches!(
+                thing.condition,
+                Condition::Missing | Condition::Retired | Condition::Unknown
+            ) {
                 return Err(Refusal::NotLendable);
             }
             if let Some((_, out)) = group.loans_out(item).first() {

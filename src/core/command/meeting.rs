@@ -9,6 +9,7 @@ use super::{At, MAX_NOTE, MAX_SHORT, Refusal, date, line, member, name, note, ro
 use crate::core::history::Stamp;
 use crate::core::model::{
     ActionItem, ActionStatus, AgendaItem, Decision, Group, MEETING_SCHEMA_VERSION, Meeting, Tally,
+    lenient,
 };
 use crate::core::repo::DocumentId;
 
@@ -43,11 +44,12 @@ impl Role {
 /// A member's edit of a meeting document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MeetingCommand {
+    /// Changes only the details given (`Some`): what the member changed.
     SetDetails {
-        title: String,
-        date: String,
-        time: String,
-        place: String,
+        title: Option<String>,
+        date: Option<String>,
+        time: Option<String>,
+        place: Option<String>,
     },
     SetRole {
         role: Role,
@@ -119,12 +121,72 @@ pub fn new_meeting(
 /// # Errors
 /// [`Refusal::Unreadable`] when the document is not a meeting.
 pub fn read_meeting(doc: &AutoCommit) -> Result<Meeting, Refusal> {
-    hydrate(doc).map_err(|_| Refusal::Unreadable)
+    let has = |key: &str| matches!(doc.get(ROOT, key), Ok(Some(_)));
+    if !(has("group") || has("notes") || has("agenda")) || has("members") {
+        return Err(Refusal::Unreadable);
+    }
+    let mut meeting: Meeting = hydrate(doc).map_err(|_| Refusal::Unreadable)?;
+    // Entries of a map two phones made at once, until the next command
+    // merges them (see [`heal_meeting`]): shown, never lost from view.
+    for (key, map) in hidden_maps(doc, MEETING_MAPS) {
+        match key {
+            "attendees" => {
+                for id in doc.keys(&map) {
+                    if let Ok(Some(when)) = lenient::opt_int(doc, &map, id.as_str().into()) {
+                        meeting.attendees.entry(id).or_insert(when);
+                    }
+                }
+            }
+            "agenda" => merge_hidden(doc, &map, &mut meeting.agenda),
+            "decisions" => merge_hidden(doc, &map, &mut meeting.decisions),
+            _ => merge_hidden(doc, &map, &mut meeting.actions),
+        }
+    }
+    Ok(meeting)
+}
+
+/// The maps of a meeting document that two phones may have made at once.
+const MEETING_MAPS: &[&str] = &["attendees", "agenda", "decisions", "actions"];
+
+/// The maps automerge hides at `keys` of the root: the losers of two
+/// phones creating one map at once.
+fn hidden_maps<'a>(doc: &AutoCommit, keys: &[&'a str]) -> Vec<(&'a str, automerge::ObjId)> {
+    let mut out = Vec::new();
+    for key in keys {
+        let (Ok(all), Ok(Some((_, shown)))) = (doc.get_all(ROOT, *key), doc.get(ROOT, *key)) else {
+            continue;
+        };
+        for (value, id) in all {
+            if matches!(value, Value::Object(ObjType::Map)) && id != shown {
+                out.push((*key, id));
+            }
+        }
+    }
+    out
+}
+
+fn merge_hidden<T: autosurgeon::Hydrate>(
+    doc: &AutoCommit,
+    map: &automerge::ObjId,
+    into: &mut std::collections::BTreeMap<String, T>,
+) {
+    for id in doc.keys(map) {
+        if let Ok(entry) = T::hydrate(doc, map, id.as_str().into()) {
+            into.entry(id).or_insert(entry);
+        }
+    }
+}
+
+/// Merges the maps two phones made at once in a meeting from an earlier
+/// version (see [`super::heal`]). Returns true if it changed anything.
+pub fn heal_meeting(doc: &mut AutoCommit, now: i64) -> bool {
+    super::heal_maps(doc, MEETING_MAPS, now)
 }
 
 /// What a meeting command changed: root fields, or one entry of a map.
 enum Changed {
-    Details,
+    /// The root fields given.
+    Details(Vec<&'static str>),
     Role(Role),
     Attendee(String),
     Agenda(String),
@@ -142,12 +204,16 @@ pub fn apply_meeting(
     command: &MeetingCommand,
     at: &At,
 ) -> Result<Meeting, Refusal> {
+    // A meeting from an earlier version whose maps two phones made at once:
+    // merged first, so the command sees (and deletes from) every entry.
+    heal_meeting(doc, at.now);
     let mut meeting = read_meeting(doc)?;
     if meeting.schema > MEETING_SCHEMA_VERSION {
         return Err(Refusal::NewerSchema);
     }
+    let before = meeting.clone();
     let changed = edit_meeting(&mut meeting, group, command, at)?;
-    if write_meeting(doc, &meeting, &changed).is_err() {
+    if write_meeting(doc, &before, &meeting, &changed).is_err() {
         doc.rollback();
         return Err(Refusal::Unreadable);
     }
@@ -158,7 +224,7 @@ pub fn apply_meeting(
             | Changed::Agenda(id)
             | Changed::Decision(id)
             | Changed::Action(id) => vec![id],
-            Changed::Details | Changed::Role(_) => Vec::new(),
+            Changed::Details(_) | Changed::Role(_) => Vec::new(),
         },
         by: at.by.clone(),
     };
@@ -173,18 +239,20 @@ pub fn apply_meeting(
 /// Writes what a meeting command changed, and only that.
 fn write_meeting(
     doc: &mut AutoCommit,
+    before: &Meeting,
     meeting: &Meeting,
     changed: &Changed,
 ) -> Result<(), Refusal> {
     let broken = |_| Refusal::Unreadable;
     match changed {
-        Changed::Details => [
+        Changed::Details(fields) => [
             ("title", &meeting.title),
             ("date", &meeting.date),
             ("time", &meeting.time),
             ("place", &meeting.place),
         ]
         .into_iter()
+        .filter(|(key, _)| fields.contains(key))
         .try_for_each(|(key, value)| reconcile_prop(&mut *doc, ROOT, key, value))
         .map_err(broken),
         Changed::Role(role) => {
@@ -199,22 +267,41 @@ fn write_meeting(
                     .map_err(|_| Refusal::Unreadable),
             }
         }
-        Changed::Agenda(id) => put_entry(doc, "agenda", id, meeting.agenda.get(id)),
-        Changed::Decision(id) => put_entry(doc, "decisions", id, meeting.decisions.get(id)),
-        Changed::Action(id) => put_entry(doc, "actions", id, meeting.actions.get(id)),
+        Changed::Agenda(id) => put_entry(
+            doc,
+            "agenda",
+            id,
+            before.agenda.get(id),
+            meeting.agenda.get(id),
+        ),
+        Changed::Decision(id) => put_entry(
+            doc,
+            "decisions",
+            id,
+            before.decisions.get(id),
+            meeting.decisions.get(id),
+        ),
+        Changed::Action(id) => put_entry(
+            doc,
+            "actions",
+            id,
+            before.actions.get(id),
+            meeting.actions.get(id),
+        ),
     }
 }
 
-/// Writes one entry of a map of the meeting.
+/// Writes what changed of one entry of a map of the meeting.
 fn put_entry<T: autosurgeon::Reconcile>(
     doc: &mut AutoCommit,
     field: &str,
     id: &str,
+    before: Option<&T>,
     value: Option<&T>,
 ) -> Result<(), Refusal> {
     let map = root_map(doc, field)?;
     let value = value.ok_or(Refusal::Unreadable)?;
-    reconcile_prop(doc, map, id, value).map_err(|_| Refusal::Unreadable)
+    super::write::entry(doc, &map, id, before, value)
 }
 
 fn meeting_action(command: &MeetingCommand) -> &'static str {
@@ -248,19 +335,36 @@ fn edit_meeting(
             time: hour,
             place,
         } => {
-            let title = name(title)?;
-            let day = if day.trim().is_empty() {
-                String::new()
-            } else {
-                date(day)?.to_string()
-            };
-            let hour = time(hour)?;
-            let place = line(place, MAX_SHORT)?;
-            meeting.title = title;
-            meeting.date = day;
-            meeting.time = hour;
-            meeting.place = place;
-            Changed::Details
+            let title = title.as_deref().map(name).transpose()?;
+            let day = day
+                .as_deref()
+                .map(|day| {
+                    if day.trim().is_empty() {
+                        Ok(String::new())
+                    } else {
+                        date(day).map(|d| d.to_string())
+                    }
+                })
+                .transpose()?;
+            let hour = hour.as_deref().map(time).transpose()?;
+            let place = place
+                .as_deref()
+                .map(|place| line(place, MAX_SHORT))
+                .transpose()?;
+            // Only what the member changed: the rest stays as it is now.
+            let mut fields = Vec::new();
+            for (key, value, slot) in [
+                ("title", title, &mut meeting.title),
+                ("date", day, &mut meeting.date),
+                ("time", hour, &mut meeting.time),
+                ("place", place, &mut meeting.place),
+            ] {
+                if let Some(value) = value {
+                    *slot = value;
+                    fields.push(key);
+                }
+            }
+            Changed::Details(fields)
         }
         MeetingCommand::SetRole { role, member: who } => {
             if let Some(who) = who {
@@ -372,8 +476,23 @@ fn edit_meeting(
 /// # Errors
 /// [`Refusal::Unreadable`] when the document has no notes text.
 pub fn edit_notes(doc: &mut AutoCommit, typed: &str, at: &At) -> Result<bool, Refusal> {
-    let Ok(Some((Value::Object(ObjType::Text), notes))) = doc.get(ROOT, "notes") else {
-        return Err(Refusal::Unreadable);
+    let notes = match doc.get(ROOT, "notes") {
+        Ok(Some((Value::Object(ObjType::Text), notes))) => notes,
+        // Another app wrote the notes as a plain string (or none): they
+        // become collaborative text holding the same words.
+        Ok(found @ (None | Some((Value::Scalar(_), _)))) => {
+            let had = match found {
+                Some((Value::Scalar(value), _)) => value.as_str().unwrap_or_default().to_owned(),
+                _ => String::new(),
+            };
+            let notes = doc
+                .put_object(ROOT, "notes", ObjType::Text)
+                .map_err(|_| Refusal::Unreadable)?;
+            doc.splice_text(&notes, 0, 0, &had)
+                .map_err(|_| Refusal::Unreadable)?;
+            notes
+        }
+        _ => return Err(Refusal::Unreadable),
     };
     let before: Vec<char> = doc
         .text(&notes)

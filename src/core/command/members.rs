@@ -17,15 +17,34 @@ pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<
             Ok(vec![Touched::Put(Field::Members, id.clone())])
         }
         Command::EditMember { member, details } => {
-            let new_name = name(&details.name)?;
-            let languages = line(&details.languages, MAX_SHORT)?;
-            let contact = line(&details.contact, MAX_SHORT)?;
+            let new_name = details.name.as_deref().map(name).transpose()?;
+            let languages = details
+                .languages
+                .as_deref()
+                .map(|text| line(text, MAX_SHORT))
+                .transpose()?;
+            let contact = details
+                .contact
+                .as_deref()
+                .map(|text| line(text, MAX_SHORT))
+                .transpose()?;
             let entry = group.members.get_mut(member).ok_or(Refusal::NoSuchMember)?;
-            entry.name = new_name;
-            entry.languages = languages;
-            entry.contact = contact;
-            entry.coordinator = details.coordinator;
-            entry.point_person = details.point_person;
+            // Only what the member changed: the rest stays as it is now.
+            if let Some(new_name) = new_name {
+                entry.name = new_name;
+            }
+            if let Some(languages) = languages {
+                entry.languages = languages;
+            }
+            if let Some(contact) = contact {
+                entry.contact = contact;
+            }
+            if let Some(coordinator) = details.coordinator {
+                entry.coordinator = coordinator;
+            }
+            if let Some(point_person) = details.point_person {
+                entry.point_person = point_person;
+            }
             Ok(vec![Touched::Put(Field::Members, member.clone())])
         }
         Command::RemoveMember { member } => {

@@ -10,12 +10,15 @@ mod garden;
 mod library;
 mod meeting;
 mod members;
+mod write;
 
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
 use autosurgeon::{Reconcile, hydrate, reconcile, reconcile_prop};
 
-pub use meeting::{MeetingCommand, Role, apply_meeting, edit_notes, new_meeting, read_meeting};
+pub use meeting::{
+    MeetingCommand, Role, apply_meeting, edit_notes, heal_meeting, new_meeting, read_meeting,
+};
 
 use super::date::Date;
 use super::history::Stamp;
@@ -77,6 +80,9 @@ impl From<i64> for At {
 /// shell (random) and passed in. Dates are `YYYY-MM-DD` as typed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// Changes nothing: makes sure the copy commands run on is current
+    /// (refused with [`Refusal::Stale`] while it cannot be read).
+    Verify,
     RenameGroup {
         name: String,
     },
@@ -116,11 +122,12 @@ pub enum Command {
         size: String,
         status: PlotStatus,
     },
+    /// Changes only the fields given (`Some`): what the member changed.
     EditPlot {
         plot: String,
-        label: String,
-        size: String,
-        status: PlotStatus,
+        label: Option<String>,
+        size: Option<String>,
+        status: Option<PlotStatus>,
     },
     SetPlotNotes {
         plot: String,
@@ -226,13 +233,14 @@ pub enum Command {
         notes: String,
         packets: i64,
     },
+    /// Changes only the fields given (`Some`).
     EditResource {
         resource: String,
-        name: String,
-        category: Category,
-        condition: Condition,
-        kept_at: String,
-        notes: String,
+        name: Option<String>,
+        category: Option<Category>,
+        condition: Option<Condition>,
+        kept_at: Option<String>,
+        notes: Option<String>,
     },
     Lend {
         id: String,
@@ -300,14 +308,15 @@ pub enum Command {
     },
 }
 
-/// What a member says about themself.
+/// What a member says about themself: only the fields given (`Some`)
+/// change, so two people editing different fields both keep theirs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MemberDetails {
-    pub name: String,
-    pub languages: String,
-    pub contact: String,
-    pub coordinator: bool,
-    pub point_person: bool,
+    pub name: Option<String>,
+    pub languages: Option<String>,
+    pub contact: Option<String>,
+    pub coordinator: Option<bool>,
+    pub point_person: Option<bool>,
 }
 
 /// Why a command was refused. Each has a message in every language.
@@ -403,6 +412,9 @@ pub enum Refusal {
     /// A newer version of the app wrote this document; editing it here could
     /// lose what this version does not know about.
     NewerSchema,
+    /// The copy on this phone could not be read again after another phone
+    /// changed it: editing it would write old values over newer ones.
+    Stale,
 }
 
 // ---- checks shared by every area ----
@@ -495,11 +507,20 @@ fn member_name(group: &Group, id: &str) -> String {
     group.member_name(id).unwrap_or_default().to_owned()
 }
 
-/// Reads the group out of its document.
+/// Reads the group out of its document, leniently (see
+/// [`crate::core::model`]'s `lenient`): what another automerge app wrote
+/// reads, and an entry that cannot be read is left out rather than hiding
+/// the rest.
 ///
 /// # Errors
-/// [`Refusal::Unreadable`] when the document is not a group document.
+/// [`Refusal::Unreadable`] when the document is not a group document at
+/// all: no group name and no members, or a meeting.
 pub fn read(doc: &AutoCommit) -> Result<Group, Refusal> {
+    let has = |key: &str| matches!(doc.get(ROOT, key), Ok(Some(_)));
+    let is_group = (has("name") || has("members") || has("plots")) && !has("group");
+    if !is_group {
+        return Err(Refusal::Unreadable);
+    }
     hydrate(doc).map_err(|_| Refusal::Unreadable)
 }
 
@@ -553,6 +574,15 @@ pub fn apply_on(
     command: &Command,
     at: &At,
 ) -> Result<(), Refusal> {
+    // Never edit a copy that is no longer current: re-read it first, and
+    // refuse while it cannot be read (writing from an old copy would put
+    // old values over newer ones).
+    if group.read_at.0 != doc.get_heads() {
+        *group = read(doc).map_err(|_| Refusal::Stale)?;
+    }
+    if matches!(command, Command::Verify) {
+        return Ok(());
+    }
     if group.schema > SCHEMA_VERSION {
         return Err(Refusal::NewerSchema);
     }
@@ -573,6 +603,7 @@ pub fn apply_on(
             .with_time(at.now / 1000)
             .with_message(stamp.encode()),
     );
+    group.read_at = super::model::ReadAt(doc.get_heads());
     Ok(())
 }
 
@@ -694,7 +725,11 @@ pub(crate) fn root_map(doc: &mut AutoCommit, field: &str) -> Result<ObjId, Refus
     }
 }
 
-fn put<T: Reconcile>(
+/// Writes what a command changed of one entry. The copy the command ran on
+/// was current (`apply_on` makes sure), so the entry as the document holds
+/// it now is the entry as the command found it: only what differs from it
+/// is written.
+fn put<T: Reconcile + autosurgeon::Hydrate>(
     doc: &mut AutoCommit,
     field: Field,
     id: &str,
@@ -702,7 +737,8 @@ fn put<T: Reconcile>(
 ) -> Result<(), Refusal> {
     let map = root_map(doc, field.key())?;
     let value = value.ok_or(Refusal::Unreadable)?;
-    reconcile_prop(doc, map, id, value).map_err(|_| Refusal::Unreadable)
+    let before: Option<T> = autosurgeon::hydrate_prop(doc, &map, id).ok();
+    write::entry(doc, &map, id, before.as_ref(), value)
 }
 
 fn write(doc: &mut AutoCommit, group: &Group, touched: &[Touched]) -> Result<(), Refusal> {
@@ -712,8 +748,13 @@ fn write(doc: &mut AutoCommit, group: &Group, touched: &[Touched]) -> Result<(),
                 reconcile_prop(doc, ROOT, "name", &group.name).map_err(|_| Refusal::Unreadable)?;
             }
             Touched::AidExpiry => {
-                reconcile_prop(doc, ROOT, "aid_expiry_days", group.aid_expiry_days)
-                    .map_err(|_| Refusal::Unreadable)?;
+                reconcile_prop(
+                    doc,
+                    ROOT,
+                    "aid_expiry_days",
+                    super::model::signed(&group.aid_expiry_days),
+                )
+                .map_err(|_| Refusal::Unreadable)?;
             }
             Touched::Removed(field, id) => {
                 let map = root_map(doc, field.key())?;
@@ -722,19 +763,24 @@ fn write(doc: &mut AutoCommit, group: &Group, touched: &[Touched]) -> Result<(),
             }
             Touched::Put(field, id) => {
                 let key = id.as_str();
+                macro_rules! put_in {
+                    ($map:ident) => {
+                        put(doc, *field, key, group.$map.get(key))
+                    };
+                }
                 match field {
-                    Field::Members => put(doc, *field, key, group.members.get(key)),
-                    Field::Sites => put(doc, *field, key, group.sites.get(key)),
-                    Field::Plots => put(doc, *field, key, group.plots.get(key)),
-                    Field::Meetings => put(doc, *field, key, group.meetings.get(key)),
-                    Field::Waitlist => put(doc, *field, key, group.waitlist.get(key)),
-                    Field::Shifts => put(doc, *field, key, group.shifts.get(key)),
-                    Field::Log => put(doc, *field, key, group.log.get(key)),
-                    Field::Resources => put(doc, *field, key, group.resources.get(key)),
-                    Field::Loans => put(doc, *field, key, group.loans.get(key)),
-                    Field::Holds => put(doc, *field, key, group.holds.get(key)),
-                    Field::SeedMoves => put(doc, *field, key, group.seed_moves.get(key)),
-                    Field::Aid => put(doc, *field, key, group.aid.get(key)),
+                    Field::Members => put_in!(members),
+                    Field::Sites => put_in!(sites),
+                    Field::Plots => put_in!(plots),
+                    Field::Meetings => put_in!(meetings),
+                    Field::Waitlist => put_in!(waitlist),
+                    Field::Shifts => put_in!(shifts),
+                    Field::Log => put_in!(log),
+                    Field::Resources => put_in!(resources),
+                    Field::Loans => put_in!(loans),
+                    Field::Holds => put_in!(holds),
+                    Field::SeedMoves => put_in!(seed_moves),
+                    Field::Aid => put_in!(aid),
                 }?;
             }
         }
@@ -744,17 +790,25 @@ fn write(doc: &mut AutoCommit, group: &Group, touched: &[Touched]) -> Result<(),
 
 /// Two phones with a group from an earlier version may each create one of
 /// its new maps while apart; automerge then keeps one map and hides the
-/// other. This copies every entry of the hidden maps into the one shown, so
-/// nothing either phone added is lost. Returns true if it changed anything
-/// (the change is committed).
+/// other. This moves every entry of the hidden maps into the one shown, so
+/// nothing either phone added is lost, and empties the hidden ones in the
+/// same change, so nothing is adopted twice and an entry deleted after the
+/// repair stays deleted. Entries are copied as stored, fields this version
+/// does not know included. Returns true if it changed anything (the change
+/// is committed).
 pub fn heal(doc: &mut AutoCommit, now: i64) -> bool {
+    let keys: Vec<&str> = Field::ALL.iter().map(|f| f.key()).collect();
+    heal_maps(doc, &keys, now)
+}
+
+/// [`heal`] for the given root maps of any document.
+pub(crate) fn heal_maps(doc: &mut AutoCommit, keys: &[&str], now: i64) -> bool {
     let mut healed = false;
-    for field in Field::ALL {
-        let key = field.key();
-        let Ok(all) = doc.get_all(ROOT, key) else {
+    for key in keys {
+        let Ok(all) = doc.get_all(ROOT, *key) else {
             continue;
         };
-        let Ok(Some((_, shown))) = doc.get(ROOT, key) else {
+        let Ok(Some((Value::Object(ObjType::Map), shown))) = doc.get(ROOT, *key) else {
             continue;
         };
         let hidden: Vec<ObjId> = all
@@ -764,20 +818,7 @@ pub fn heal(doc: &mut AutoCommit, now: i64) -> bool {
             })
             .collect();
         for map in hidden {
-            healed |= match field {
-                Field::Members => adopt::<super::model::Member>(doc, &shown, &map),
-                Field::Sites => adopt::<super::model::Site>(doc, &shown, &map),
-                Field::Plots => adopt::<super::model::Plot>(doc, &shown, &map),
-                Field::Meetings => adopt::<super::model::MeetingEntry>(doc, &shown, &map),
-                Field::Waitlist => adopt::<super::model::WaitlistEntry>(doc, &shown, &map),
-                Field::Shifts => adopt::<super::model::Shift>(doc, &shown, &map),
-                Field::Log => adopt::<super::model::LogEntry>(doc, &shown, &map),
-                Field::Resources => adopt::<super::model::Resource>(doc, &shown, &map),
-                Field::Loans => adopt::<super::model::Loan>(doc, &shown, &map),
-                Field::Holds => adopt::<super::model::Hold>(doc, &shown, &map),
-                Field::SeedMoves => adopt::<super::model::SeedMove>(doc, &shown, &map),
-                Field::Aid => adopt::<super::model::AidPost>(doc, &shown, &map),
-            };
+            healed |= adopt(doc, &shown, &map);
         }
     }
     if healed {
@@ -790,29 +831,26 @@ pub fn heal(doc: &mut AutoCommit, now: i64) -> bool {
     healed
 }
 
-/// Copies the entries of `hidden` that `shown` lacks into `shown`.
-fn adopt<T: autosurgeon::Hydrate + Reconcile>(
-    doc: &mut AutoCommit,
-    shown: &ObjId,
-    hidden: &ObjId,
-) -> bool {
-    let Ok(entries) =
-        <std::collections::BTreeMap<String, T> as autosurgeon::Hydrate>::hydrate_map(doc, hidden)
-    else {
-        return false;
-    };
-    let mut copied = false;
-    for (id, entry) in entries {
-        if matches!(doc.get(shown, id.as_str()), Ok(None)) {
-            copied |= reconcile_prop(doc, shown.clone(), id.as_str(), &entry).is_ok();
+/// Moves the entries of `hidden` into `shown` (those `shown` lacks) and
+/// deletes them from `hidden`.
+fn adopt(doc: &mut AutoCommit, shown: &ObjId, hidden: &ObjId) -> bool {
+    let ids: Vec<String> = doc.keys(hidden).collect();
+    let mut moved = false;
+    for id in ids {
+        if matches!(doc.get(shown, id.as_str()), Ok(None))
+            && let Some(entry) = write::Tree::read(doc, hidden, id.as_str())
+        {
+            moved |= entry.put(doc, shown, &id).is_ok();
         }
+        moved |= doc.delete(hidden, id.as_str()).is_ok();
     }
-    copied
+    moved
 }
 
 /// The words a change is remembered by in an item's history.
 fn action(command: &Command) -> &'static str {
     match command {
+        Command::Verify => "verify",
         Command::RenameGroup { .. } => "rename group",
         Command::SetAidExpiry { .. } => "set aid expiry",
         Command::AddMember { .. } => "add member",
@@ -870,6 +908,7 @@ fn action(command: &Command) -> &'static str {
 /// The refusal; `group` is then unchanged.
 pub fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<Touched>, Refusal> {
     match command {
+        Command::Verify => Ok(Vec::new()),
         Command::RenameGroup { name: new } => {
             group.name = name(new)?;
             Ok(vec![Touched::Name])

@@ -722,4 +722,28 @@ pub const TEXTS: &[(Key, &str)] = &[
     ),
     (InviteGroupUnknown, "a group"),
     (InviteSwitch, "Switch to {server}"),
+    // issue 14
+    (UnknownValue, "unknown (from a newer version)"),
+    (
+        ChangedElsewhere,
+        "Changed by another phone while you were editing: {value}",
+    ),
+    (
+        ChangedByName,
+        "Changed by {name} while you were editing: {value}",
+    ),
+    (EmptyValue, "(empty)"),
+    (KeepMine, "Keep mine"),
+    (TakeTheirs, "Use theirs"),
+    (
+        GroupStale,
+        "This group was changed on another phone in a way this version of the app cannot read. To keep everyone's work safe, nothing can be changed here until it reads again. Reload the page to get the newest version.",
+    ),
+    (ShiftOn, "On {date}"),
+    (ActionDueOn, "Due {date}"),
+    (ActionOverdue, "Overdue: was due {date}"),
+    (FirstNoticeCol, "First notice"),
+    (FinalNoticeCol, "Final notice"),
+    (PhoneUpToDateOn, "up to date on {date}"),
+    (No, "No"),
 ];

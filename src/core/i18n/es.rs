@@ -749,4 +749,25 @@ pub const TEXTS: &[(Key, &str)] = &[
     ),
     (InviteGroupUnknown, "un grupo"),
     (InviteSwitch, "Cambiar a {server}"),
+    // issue 14
+    (UnknownValue, "desconocido (de una versión más nueva)"),
+    (
+        ChangedElsewhere,
+        "Otro teléfono lo cambió mientras editabas: {value}",
+    ),
+    (ChangedByName, "{name} lo cambió mientras editabas: {value}"),
+    (EmptyValue, "(vacío)"),
+    (KeepMine, "Dejar lo mío"),
+    (TakeTheirs, "Usar lo suyo"),
+    (
+        GroupStale,
+        "Este grupo se cambió en otro teléfono de una forma que esta versión de la app no puede leer. Para no perder el trabajo de nadie, aquí no se puede cambiar nada hasta que se pueda leer de nuevo. Recarga la página para tener la versión más nueva.",
+    ),
+    (ShiftOn, "El {date}"),
+    (ActionDueOn, "Para el {date}"),
+    (ActionOverdue, "Atrasada: era para el {date}"),
+    (FirstNoticeCol, "Primer aviso"),
+    (FinalNoticeCol, "Aviso final"),
+    (PhoneUpToDateOn, "al día el {date}"),
+    (No, "No"),
 ];

@@ -590,6 +590,21 @@ keys! {
     InviteIncomplete,
     InviteGroupUnknown,
     InviteSwitch,
+    // issue 14
+    UnknownValue,
+    ChangedElsewhere,
+    ChangedByName,
+    EmptyValue,
+    KeepMine,
+    TakeTheirs,
+    GroupStale,
+    ShiftOn,
+    ActionDueOn,
+    ActionOverdue,
+    FirstNoticeCol,
+    FinalNoticeCol,
+    PhoneUpToDateOn,
+    No,
 }
 
 /// The message for a refused command, in the member's language.
@@ -654,6 +669,7 @@ pub fn refusal(lang: Lang, why: &Refusal) -> String {
         Refusal::NotSeeds => Key::ErrNotSeeds,
         Refusal::Unreadable => Key::ErrUnreadable,
         Refusal::NewerSchema => Key::ErrNewerSchema,
+        Refusal::Stale => Key::GroupStale,
     };
     lang.text(key).to_owned()
 }
@@ -865,7 +881,7 @@ mod tests {
         for lang in [Lang::Es, Lang::Pt, Lang::Zh] {
             let same: Vec<_> = Key::ALL
                 .iter()
-                .filter(|key| !matches!(key, Key::AppName | Key::Status))
+                .filter(|key| !matches!(key, Key::AppName | Key::Status | Key::No))
                 .filter(|key| lang.text(**key) == Lang::En.text(**key))
                 .collect();
             assert!(same.is_empty(), "{lang:?} untranslated: {same:?}");

@@ -17,7 +17,9 @@ macro_rules! named {
         impl Named for $type {
             fn key(self) -> Key {
                 match self {
-                    $(Self::$value => $key),+
+                    $(Self::$value => $key,)+
+                    #[allow(unreachable_patterns, reason = "Role has no unknown value")]
+                    _ => Key::UnknownValue,
                 }
             }
         }

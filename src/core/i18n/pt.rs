@@ -791,4 +791,28 @@ pub const TEXTS: &[(Key, &str)] = &[
     ),
     (InviteGroupUnknown, "um grupo"),
     (InviteSwitch, "Mudar para {server}"),
+    // issue 14
+    (UnknownValue, "desconhecido (de uma versão mais nova)"),
+    (
+        ChangedElsewhere,
+        "Outro celular mudou isto enquanto você editava: {value}",
+    ),
+    (
+        ChangedByName,
+        "{name} mudou isto enquanto você editava: {value}",
+    ),
+    (EmptyValue, "(vazio)"),
+    (KeepMine, "Manter o meu"),
+    (TakeTheirs, "Usar o deles"),
+    (
+        GroupStale,
+        "Este grupo foi alterado em outro celular de um jeito que esta versão do app não consegue ler. Para não perder o trabalho de ninguém, nada pode ser alterado aqui até ele poder ser lido de novo. Recarregue a página para ter a versão mais nova.",
+    ),
+    (ShiftOn, "Em {date}"),
+    (ActionDueOn, "Prazo: {date}"),
+    (ActionOverdue, "Atrasada: o prazo era {date}"),
+    (FirstNoticeCol, "Primeiro aviso"),
+    (FinalNoticeCol, "Aviso final"),
+    (PhoneUpToDateOn, "atualizado em {date}"),
+    (No, "Não"),
 ];

@@ -618,4 +618,22 @@ pub const TEXTS: &[(Key, &str)] = &[
     ),
     (InviteGroupUnknown, "一个小组"),
     (InviteSwitch, "改用 {server}"),
+    // issue 14
+    (UnknownValue, "未知（来自较新版本）"),
+    (ChangedElsewhere, "你编辑时，另一部手机把它改成了：{value}"),
+    (ChangedByName, "你编辑时，{name}把它改成了：{value}"),
+    (EmptyValue, "（空）"),
+    (KeepMine, "保留我的"),
+    (TakeTheirs, "使用对方的"),
+    (
+        GroupStale,
+        "此小组在另一部手机上被修改，本版本的应用无法读取。为保护大家的内容，在能再次读取之前，这里不能做任何修改。请刷新页面以获取最新版本。",
+    ),
+    (ShiftOn, "{date}"),
+    (ActionDueOn, "{date}前完成"),
+    (ActionOverdue, "已逾期：应在{date}前完成"),
+    (FirstNoticeCol, "第一次提醒"),
+    (FinalNoticeCol, "最后提醒"),
+    (PhoneUpToDateOn, "{date}已同步到最新"),
+    (No, "否"),
 ];

@@ -19,12 +19,15 @@ pub struct AidPost {
     pub area: String,
     pub status: AidStatus,
     /// The member who posted it (or posted it for a neighbor).
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub by: Option<String>,
     /// The member it was matched with.
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub matched_with: Option<String>,
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
     /// When it was marked done, ms; done posts expire from the lists.
+    #[autosurgeon(hydrate = "super::lenient::opt_int")]
     pub done_at: Option<i64>,
 }
 
@@ -94,7 +97,7 @@ impl Group {
 impl Urgency {
     const fn rank(self) -> u8 {
         match self {
-            Self::Normal => 0,
+            Self::Normal | Self::Unknown => 0,
             Self::Soon => 1,
             Self::Urgent => 2,
         }

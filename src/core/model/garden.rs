@@ -19,6 +19,7 @@ pub struct WaitlistEntry {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub contact: String,
     /// The member they already are, if any.
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub member: Option<String>,
     /// Why they go first ("no yard at home"); empty for the plain queue.
     #[autosurgeon(hydrate = "super::lenient::text")]
@@ -43,11 +44,19 @@ pub struct Shift {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub time: String,
     /// How many people it needs; 0 for no limit.
-    #[autosurgeon(hydrate = "super::lenient::uint")]
+    #[autosurgeon(
+        hydrate = "super::lenient::uint",
+        reconcile = "super::lenient::put_count"
+    )]
     pub spots: u64,
     /// Member id → when they signed up (ms).
+    #[autosurgeon(hydrate = "super::lenient::numbers")]
     pub signups: BTreeMap<String, i64>,
     /// Member id → minutes worked.
+    #[autosurgeon(
+        hydrate = "super::lenient::counts",
+        reconcile = "super::lenient::put_counts"
+    )]
     pub minutes: BTreeMap<String, u64>,
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
@@ -66,6 +75,7 @@ pub struct LogEntry {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub site: String,
     /// The plot it is about, if any.
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub plot: Option<String>,
     pub kind: LogKind,
     /// `YYYY-MM-DD`.
@@ -75,12 +85,14 @@ pub struct LogEntry {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub crop: String,
     /// Harvests: how much, in `unit`; never negative.
+    #[autosurgeon(hydrate = "super::lenient::float")]
     pub quantity: f64,
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub unit: String,
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub note: String,
     /// The member who wrote it.
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub by: Option<String>,
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,

@@ -14,38 +14,66 @@ pub const SCHEMA_VERSION: u64 = 2;
 /// Maps added in version 2 read as empty when a version 1 group lacks them.
 #[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile)]
 pub struct Group {
-    #[autosurgeon(hydrate = "super::lenient::uint")]
+    #[autosurgeon(
+        hydrate = "super::lenient::uint",
+        reconcile = "super::lenient::put_count"
+    )]
     pub schema: u64,
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub name: String,
     /// Milliseconds since the Unix epoch.
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub members: BTreeMap<String, Member>,
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub sites: BTreeMap<String, Site>,
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub plots: BTreeMap<String, Plot>,
     /// The group's meetings, keyed by the id of each meeting's own document.
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub meetings: BTreeMap<String, MeetingEntry>,
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub waitlist: BTreeMap<String, WaitlistEntry>,
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub shifts: BTreeMap<String, Shift>,
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub log: BTreeMap<String, LogEntry>,
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub resources: BTreeMap<String, Resource>,
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub loans: BTreeMap<String, Loan>,
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub holds: BTreeMap<String, Hold>,
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub seed_moves: BTreeMap<String, SeedMove>,
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub aid: BTreeMap<String, AidPost>,
+    /// Where in the document's history this copy was read; never stored.
+    #[autosurgeon(
+        hydrate = "super::lenient::read_at",
+        reconcile = "super::lenient::skip"
+    )]
+    pub read_at: ReadAt,
     /// Days a done aid post stays listed; 0 keeps them.
-    #[autosurgeon(missing = "default_aid_expiry", hydrate = "super::lenient::uint")]
+    #[autosurgeon(
+        missing = "default_aid_expiry",
+        hydrate = "super::lenient::uint",
+        reconcile = "super::lenient::put_count"
+    )]
     pub aid_expiry_days: u64,
+}
+
+/// The document heads a hydrated copy was read at, so that a command can
+/// tell a copy that is no longer current (see `command::apply_on`). Not
+/// part of the group's value: any two compare equal.
+#[derive(Clone, Debug, Default)]
+pub struct ReadAt(pub Vec<automerge::ChangeHash>);
+
+impl PartialEq for ReadAt {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 const fn default_aid_expiry() -> u64 {
@@ -61,7 +89,7 @@ pub struct MeetingEntry {
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
     /// The day it is held, `YYYY-MM-DD`; empty until set.
-    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub date: String,
 }
 
@@ -86,16 +114,16 @@ pub struct Member {
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
     /// The languages they speak, as they put it: "Spanish, English".
-    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub languages: String,
     /// A phone number or other way to reach them; optional.
-    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub contact: String,
     /// Coordinators lay out gardens and follow up on plots.
-    #[autosurgeon(missing = "bool::default")]
+    #[autosurgeon(hydrate = "super::lenient::flag")]
     pub coordinator: bool,
     /// Point people are who neighbors call for mutual aid.
-    #[autosurgeon(missing = "bool::default")]
+    #[autosurgeon(hydrate = "super::lenient::flag")]
     pub point_person: bool,
 }
 
@@ -107,9 +135,15 @@ pub struct Site {
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
     /// The plot map's grid; 0 × 0 until a coordinator lays it out.
-    #[autosurgeon(missing = "u64::default", hydrate = "super::lenient::uint")]
+    #[autosurgeon(
+        hydrate = "super::lenient::uint",
+        reconcile = "super::lenient::put_count"
+    )]
     pub rows: u64,
-    #[autosurgeon(missing = "u64::default", hydrate = "super::lenient::uint")]
+    #[autosurgeon(
+        hydrate = "super::lenient::uint",
+        reconcile = "super::lenient::put_count"
+    )]
     pub cols: u64,
 }
 
@@ -128,23 +162,24 @@ pub struct Plot {
     pub status: PlotStatus,
     /// Version 1's single holder; kept for groups made then and read as the
     /// holder of every season until the plot is assigned by season.
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub holder: Option<String>,
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
     /// Who holds it each season ("2026" → member ids).
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::id_lists")]
     pub holders: BTreeMap<String, Vec<String>>,
     /// The map cells it covers, "row,col" pairs separated by spaces.
-    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub cells: String,
-    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub notes: String,
     /// Needs-attention follow-up: what is wrong and the notices given.
-    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub attention: String,
-    #[autosurgeon(missing = "Option::default")]
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub first_notice: Option<String>,
-    #[autosurgeon(missing = "Option::default")]
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub final_notice: Option<String>,
 }
 

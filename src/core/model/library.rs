@@ -56,9 +56,13 @@ pub struct Loan {
     pub out: String,
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub due: String,
-    #[autosurgeon(hydrate = "super::lenient::uint")]
+    #[autosurgeon(
+        hydrate = "super::lenient::uint",
+        reconcile = "super::lenient::put_count"
+    )]
     pub renewals: u64,
     /// The day it came back; `None` while it is out.
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub returned: Option<String>,
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
@@ -92,6 +96,7 @@ pub struct Hold {
 pub struct SeedMove {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub resource: String,
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub member: Option<String>,
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub packets: i64,
@@ -111,6 +116,8 @@ pub enum Standing {
     NeedsRepair,
     Missing,
     Retired,
+    /// A condition from a newer version: shown as such, not lent.
+    Unknown,
 }
 
 impl Group {
@@ -184,6 +191,7 @@ impl Group {
             Condition::NeedsRepair => Standing::NeedsRepair,
             Condition::Missing => Standing::Missing,
             Condition::Retired => Standing::Retired,
+            Condition::Unknown => Standing::Unknown,
         }
     }
 }

@@ -13,7 +13,10 @@ pub const MEETING_SCHEMA_VERSION: u64 = 2;
 /// when a version 1 meeting lacks them.
 #[derive(Clone, Debug, Default, Hydrate, Reconcile)]
 pub struct Meeting {
-    #[autosurgeon(hydrate = "super::lenient::uint")]
+    #[autosurgeon(
+        hydrate = "super::lenient::uint",
+        reconcile = "super::lenient::put_count"
+    )]
     pub schema: u64,
     /// The id of the group document that lists this meeting.
     #[autosurgeon(hydrate = "super::lenient::text")]
@@ -23,29 +26,30 @@ pub struct Meeting {
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
     /// Collaborative text: concurrent typing keeps everyone's words.
+    #[autosurgeon(hydrate = "super::lenient::notes")]
     pub notes: Text,
     /// `YYYY-MM-DD`, `HH:MM` and where; empty until set.
-    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub date: String,
-    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub time: String,
-    #[autosurgeon(missing = "String::new", hydrate = "super::lenient::text")]
+    #[autosurgeon(hydrate = "super::lenient::text")]
     pub place: String,
     /// Member ids in the meeting's roles.
-    #[autosurgeon(missing = "Option::default")]
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub facilitator: Option<String>,
-    #[autosurgeon(missing = "Option::default")]
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub note_taker: Option<String>,
-    #[autosurgeon(missing = "Option::default")]
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub timekeeper: Option<String>,
     /// Member id → when they were marked present (ms).
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::numbers")]
     pub attendees: BTreeMap<String, i64>,
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub agenda: BTreeMap<String, AgendaItem>,
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub decisions: BTreeMap<String, Decision>,
-    #[autosurgeon(missing = "BTreeMap::new")]
+    #[autosurgeon(hydrate = "super::lenient::entries")]
     pub actions: BTreeMap<String, ActionItem>,
 }
 
@@ -55,6 +59,7 @@ pub struct AgendaItem {
     pub title: String,
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
+    #[autosurgeon(hydrate = "super::lenient::flag")]
     pub done: bool,
 }
 
@@ -66,18 +71,31 @@ pub struct Decision {
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
     /// The proposal's show of hands, when one was taken.
+    #[autosurgeon(hydrate = "super::lenient::opt_map")]
     pub tally: Option<Tally>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
 pub struct Tally {
-    #[autosurgeon(hydrate = "super::lenient::uint")]
+    #[autosurgeon(
+        hydrate = "super::lenient::uint",
+        reconcile = "super::lenient::put_count"
+    )]
     pub agree: u64,
-    #[autosurgeon(hydrate = "super::lenient::uint")]
+    #[autosurgeon(
+        hydrate = "super::lenient::uint",
+        reconcile = "super::lenient::put_count"
+    )]
     pub abstain: u64,
-    #[autosurgeon(hydrate = "super::lenient::uint")]
+    #[autosurgeon(
+        hydrate = "super::lenient::uint",
+        reconcile = "super::lenient::put_count"
+    )]
     pub disagree: u64,
-    #[autosurgeon(hydrate = "super::lenient::uint")]
+    #[autosurgeon(
+        hydrate = "super::lenient::uint",
+        reconcile = "super::lenient::put_count"
+    )]
     pub block: u64,
 }
 
@@ -86,6 +104,7 @@ pub struct Tally {
 pub struct ActionItem {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub text: String,
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub owner: Option<String>,
     /// `YYYY-MM-DD`, or empty.
     #[autosurgeon(hydrate = "super::lenient::text")]
@@ -94,6 +113,7 @@ pub struct ActionItem {
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
     /// Carried over from "<meeting id>/<item id>".
+    #[autosurgeon(hydrate = "super::lenient::opt_text")]
     pub carried_from: Option<String>,
 }
 

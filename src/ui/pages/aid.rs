@@ -31,6 +31,7 @@ const fn status_badge(status: AidStatus) -> (&'static str, &'static str) {
         AidStatus::Open => ("available", "○"),
         AidStatus::Matched => ("assigned", "⇄"),
         AidStatus::Done => ("fallow", "✓"),
+        AidStatus::Unknown => ("fallow", "?"),
     }
 }
 
@@ -137,7 +138,8 @@ fn AidView(id: DocumentId) -> impl IntoView {
                                 {move || app.t(Key::MarkResolved)}
                             </button>
                         }.into_any(),
-                        AidStatus::Done => ().into_any(),
+                        // Done, or a status from a newer version: nothing to do here.
+                        AidStatus::Done | AidStatus::Unknown => ().into_any(),
                     }}
                     {(p.status != AidStatus::Open).then(|| view! {
                         <button type="button" on:click=move |_| { run(Command::ReopenAid { post: reopen_post.clone() }); }>

@@ -32,6 +32,7 @@ pub const fn standing_badge(standing: Standing) -> (&'static str, &'static str, 
         Standing::NeedsRepair => ("needs-attention", "✎", Key::StandingNeedsRepair),
         Standing::Missing => ("needs-attention", "?", Key::StandingMissing),
         Standing::Retired => ("fallow", "×", Key::StandingRetired),
+        Standing::Unknown => ("fallow", "?", Key::UnknownValue),
     }
 }
 

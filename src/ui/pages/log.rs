@@ -39,6 +39,7 @@ const fn kind_symbol(kind: LogKind) -> &'static str {
         LogKind::Observation => "◉",
         LogKind::Watering => "≈",
         LogKind::Pest => "!",
+        LogKind::Unknown => "?",
     }
 }
 

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::GroupGate;
+use super::tracked::{ChangedNote, Tracked, as_text};
 use crate::core::command::{Command, MeetingCommand, Role};
 use crate::core::export::tally_line;
 use crate::core::i18n::{Key, Named};
@@ -100,9 +101,15 @@ fn MeetingView(id: DocumentId, meeting: DocumentId) -> impl IntoView {
         app.remote_tick.track();
         let Some(repo) = app.store() else { return };
         leptos::task::spawn_local(async move {
-            let read = repo.meeting(meeting).await;
-            held.read
-                .set(read.map_or(Read::Missing, |m| Read::Found(Box::new(m))));
+            match repo.meeting(meeting).await {
+                Some(m) => held.read.set(Read::Found(Box::new(m))),
+                // It read before and no longer does: said at once; its
+                // commands are refused until it reads again.
+                None if held.read.with_untracked(|r| matches!(r, Read::Found(_))) => {
+                    held.error.set(Some(app.t(Key::GroupStale).to_owned()));
+                }
+                None => held.read.set(Read::Missing),
+            }
         });
     });
     let title = Signal::derive(move || held.with(|m| m.title.clone()));
@@ -216,21 +223,33 @@ fn AlsoHere(held: Held) -> impl IntoView {
 #[component]
 fn Details(held: Held) -> impl IntoView {
     let app = expect_context::<AppState>();
-    let now = held.with(Clone::clone);
-    let title = RwSignal::new(now.title);
-    let date = RwSignal::new(now.date);
-    let time = RwSignal::new(now.time);
-    let place = RwSignal::new(now.place);
+    // Each detail follows other phones until it is changed here; saving
+    // sends only what was changed.
+    let live = move |pick: fn(&Meeting) -> String| {
+        move || {
+            held.read.with(|read| match read {
+                Read::Found(meeting) => Some(pick(meeting)),
+                Read::Reading | Read::Missing => None,
+            })
+        }
+    };
+    let title = Tracked::new(live(|m| m.title.clone()), String::new());
+    let date = Tracked::new(live(|m| m.date.clone()), String::new());
+    let time = Tracked::new(live(|m| m.time.clone()), String::new());
+    let place = Tracked::new(live(|m| m.place.clone()), String::new());
     let saved = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let command = MeetingCommand::SetDetails {
-            title: title.get_untracked(),
-            date: date.get_untracked(),
-            time: time.get_untracked(),
-            place: place.get_untracked(),
+            title: title.changed(),
+            date: date.changed(),
+            time: time.changed(),
+            place: place.changed(),
         };
         if held.run(&command) {
+            for field in [title, date, time, place] {
+                field.saved();
+            }
             let (title, date) = held.with(|m| (m.title.clone(), m.date.clone()));
             let listed = app.run(
                 held.id,
@@ -246,14 +265,19 @@ fn Details(held: Held) -> impl IntoView {
             saved.set(true);
         }
     };
+    let item = held.meeting.to_string();
     view! {
         <details class="panel">
             <summary>{move || app.t(Key::MeetingDetails)}</summary>
             <form on:submit=save novalidate>
-                <TextField id="meeting-title" label=Key::MeetingTitle value=title />
-                <InputField id="meeting-date" label=Key::Date kind="date" value=date />
-                <InputField id="meeting-time" label=Key::Time kind="time" value=time />
-                <TextField id="meeting-place" label=Key::Place value=place />
+                <TextField id="meeting-title" label=Key::MeetingTitle value=title.value />
+                <ChangedNote field=title show=as_text id=held.id item=item.clone() test_id="meeting-title-changed" />
+                <InputField id="meeting-date" label=Key::Date kind="date" value=date.value />
+                <ChangedNote field=date show=as_text id=held.id item=item.clone() test_id="meeting-date-changed" />
+                <InputField id="meeting-time" label=Key::Time kind="time" value=time.value />
+                <ChangedNote field=time show=as_text id=held.id item=item.clone() test_id="meeting-time-changed" />
+                <TextField id="meeting-place" label=Key::Place value=place.value />
+                <ChangedNote field=place show=as_text id=held.id item=item.clone() test_id="meeting-place-changed" />
                 <button type="submit">{move || app.t(Key::Save)}</button>
                 <span class="quiet" role="status">{move || saved.get().then(|| app.t(Key::Saved))}</span>
             </form>
@@ -736,6 +760,7 @@ fn Actions(held: Held) -> impl IntoView {
                             ActionStatus::Open => ("○", "open"),
                             ActionStatus::Done => ("✓", "done"),
                             ActionStatus::CarriedOver => ("→", "carried"),
+                            ActionStatus::Unknown => ("?", "carried"),
                         };
                         view! {
                             <li>

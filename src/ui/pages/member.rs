@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::GroupGate;
+use super::tracked::{ChangedNote, Tracked, as_text};
 use crate::core::command::{Command, MemberDetails};
 use crate::core::i18n::Key;
 use crate::core::repo::DocumentId;
@@ -20,6 +21,15 @@ pub fn MemberPage(id: DocumentId, member: String) -> impl IntoView {
     }
 }
 
+/// A yes/no as the member reads it.
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "the shape of every field's display in ChangedNote"
+)]
+fn yes_no(app: AppState, value: &bool) -> String {
+    app.t(if *value { Key::Yes } else { Key::No }).to_owned()
+}
+
 #[component]
 fn MemberView(id: DocumentId, member: String) -> impl IntoView {
     let app = expect_context::<AppState>();
@@ -27,23 +37,39 @@ fn MemberView(id: DocumentId, member: String) -> impl IntoView {
     let who = member.clone();
     let current =
         Memo::new(move |_| group.with(|g| g.as_ref().and_then(|g| g.members.get(&who).cloned())));
-    let start = current.get_untracked().unwrap_or_default();
-    let name = RwSignal::new(start.name.clone());
-    let languages = RwSignal::new(start.languages.clone());
-    let contact = RwSignal::new(start.contact.clone());
-    let coordinator = RwSignal::new(start.coordinator);
-    let point_person = RwSignal::new(start.point_person);
+    // Each field follows the member's details as other phones change them
+    // until it is changed here; saving sends only what was changed.
+    let name = Tracked::new(
+        move || current.with(|m| m.as_ref().map(|m| m.name.clone())),
+        String::new(),
+    );
+    let languages = Tracked::new(
+        move || current.with(|m| m.as_ref().map(|m| m.languages.clone())),
+        String::new(),
+    );
+    let contact = Tracked::new(
+        move || current.with(|m| m.as_ref().map(|m| m.contact.clone())),
+        String::new(),
+    );
+    let coordinator = Tracked::new(
+        move || current.with(|m| m.as_ref().map(|m| m.coordinator)),
+        false,
+    );
+    let point_person = Tracked::new(
+        move || current.with(|m| m.as_ref().map(|m| m.point_person)),
+        false,
+    );
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let who = member.clone();
     let save = Callback::new(move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let details = MemberDetails {
-            name: name.get_untracked(),
-            languages: languages.get_untracked(),
-            contact: contact.get_untracked(),
-            coordinator: coordinator.get_untracked(),
-            point_person: point_person.get_untracked(),
+            name: name.changed(),
+            languages: languages.changed(),
+            contact: contact.changed(),
+            coordinator: coordinator.changed(),
+            point_person: point_person.changed(),
         };
         match app.run(
             id,
@@ -52,7 +78,14 @@ fn MemberView(id: DocumentId, member: String) -> impl IntoView {
                 details,
             },
         ) {
-            Ok(()) => saved.set(true),
+            Ok(()) => {
+                name.saved();
+                languages.saved();
+                contact.saved();
+                coordinator.saved();
+                point_person.saved();
+                saved.set(true);
+            }
             Err(refused) => error.set(Some(refused.message)),
         }
     });
@@ -187,17 +220,22 @@ fn MemberView(id: DocumentId, member: String) -> impl IntoView {
             </section>
             <form class="panel" on:submit=move |ev| save.run(ev) novalidate>
                 <h2>{move || app.t(Key::Details)}</h2>
-                <TextField id="member-name" label=Key::MemberName value=name error=error />
-                <TextField id="member-languages" label=Key::LanguagesSpoken value=languages hint=Key::LanguagesHint />
-                <InputField id="member-contact" label=Key::Contact kind="text" value=contact hint=Key::ContactHint />
+                <TextField id="member-name" label=Key::MemberName value=name.value error=error />
+                <ChangedNote field=name show=as_text id=id item=member.clone() test_id="member-name-changed" />
+                <TextField id="member-languages" label=Key::LanguagesSpoken value=languages.value hint=Key::LanguagesHint />
+                <ChangedNote field=languages show=as_text id=id item=member.clone() test_id="member-languages-changed" />
+                <InputField id="member-contact" label=Key::Contact kind="text" value=contact.value hint=Key::ContactHint />
+                <ChangedNote field=contact show=as_text id=id item=member.clone() test_id="member-contact-changed" />
                 <label class="check">
-                    <input type="checkbox" prop:checked=move || coordinator.get() on:change=move |ev| coordinator.set(event_target_checked(&ev)) />
+                    <input type="checkbox" prop:checked=move || coordinator.value.get() on:change=move |ev| coordinator.value.set(event_target_checked(&ev)) />
                     {move || app.t(Key::Coordinator)}
                 </label>
+                <ChangedNote field=coordinator show=yes_no id=id item=member.clone() test_id="member-coordinator-changed" />
                 <label class="check">
-                    <input type="checkbox" prop:checked=move || point_person.get() on:change=move |ev| point_person.set(event_target_checked(&ev)) />
+                    <input type="checkbox" prop:checked=move || point_person.value.get() on:change=move |ev| point_person.value.set(event_target_checked(&ev)) />
                     {move || app.t(Key::PointPerson)}
                 </label>
+                <ChangedNote field=point_person show=yes_no id=id item=member.clone() test_id="member-point-person-changed" />
                 <button type="submit" class="primary">{move || app.t(Key::Save)}</button>
                 <Show when=move || saved.get()>
                     <p class="quiet" role="status">"✓ "{move || app.t(Key::Saved)}</p>

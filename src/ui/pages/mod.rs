@@ -18,6 +18,7 @@ pub mod settings;
 pub mod share;
 pub mod shifts;
 pub mod site;
+pub mod tracked;
 
 use leptos::prelude::*;
 
@@ -57,7 +58,17 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
                     move || app.tf(Key::ErrCorruptChunks, &[("count", &damaged.to_string())]);
                 view! { <p class="error" role="alert" data-testid="damaged">{text}</p> }
             });
-            view! { {warning} {children()} }.into_any()
+            // The copy here no longer reads after another phone's change:
+            // said at once, on whichever page of the group is open.
+            let stale_now = Memo::new(move |_| {
+                app.opened.with(|o| matches!(o, Some(Opened::Open { id: open, stale: true, .. }) if *open == id))
+            });
+            let stale = move || {
+                stale_now.get().then(|| {
+                    view! { <p class="error" role="alert" data-testid="stale">{move || app.t(Key::GroupStale)}</p> }
+                })
+            };
+            view! { {stale} {warning} {children()} }.into_any()
         }
         Gate::Failed(error) => {
             let text = move || match &error {

@@ -11,7 +11,7 @@ use crate::core::qr;
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
 use crate::core::updates::FileError;
-use crate::ui::components::{PageTitle, TextArea, TextField, local_time};
+use crate::ui::components::{PageTitle, TextArea, TextField, local_date};
 use crate::ui::meet::Meet;
 use crate::ui::state::AppState;
 use crate::web::camera::{self, Camera};
@@ -277,10 +277,7 @@ fn PhoneList(id: DocumentId) -> impl IntoView {
                                 phone.name.clone()
                             };
                             let (class, status) = match (phone.state, phone.up_to_date) {
-                                (PairState::Open(_), Some(at)) => (
-                                    "ok",
-                                    fill(app.t(Key::PhoneUpToDate), &[("time", &local_time(app, at))]),
-                                ),
+                                (PairState::Open(_), Some(at)) => ("ok", up_to_date(app, at)),
                                 (PairState::Open(_), None) => ("", app.t(Key::PhoneSyncing).to_owned()),
                                 (PairState::Connecting, _) => ("", app.t(Key::PhoneConnecting).to_owned()),
                                 (PairState::Failed, _) => ("bad", app.t(Key::PhoneFailed).to_owned()),
@@ -425,5 +422,29 @@ pub fn MeetLink(code: String) -> impl IntoView {
             <p class="error" role="alert">{move || app.t(Key::ErrCodeOtherGroup)}</p>
             <a href="#/">{move || app.t(Key::Back)}</a>
         </Show>
+    }
+}
+
+/// "up to date at 12:02" today, "up to date on 30/11/2026" before: a time
+/// alone reads right in every language only for today.
+fn up_to_date(app: AppState, at: i64) -> String {
+    #[expect(clippy::cast_precision_loss, reason = "ms dates fit f64 exactly")]
+    let moment = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+    #[expect(clippy::cast_possible_truncation, reason = "offsets are whole minutes")]
+    let offset = -moment.get_timezone_offset() as i64;
+    let day = crate::core::date::Date::from_unix_ms(at, offset);
+    if day == app.today.get_untracked() {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"hour".into(), &"numeric".into());
+        let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
+        let time = String::from(
+            moment.to_locale_time_string_with_options(app.lang.get_untracked().tag(), &options),
+        );
+        fill(app.t(Key::PhoneUpToDate), &[("time", &time)])
+    } else {
+        fill(
+            app.t(Key::PhoneUpToDateOn),
+            &[("date", &local_date(app, &day.to_string()))],
+        )
     }
 }

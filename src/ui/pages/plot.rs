@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::GroupGate;
+use super::tracked::{ChangedNote, Tracked, as_text};
 use crate::core::command::{Command, Refusal};
 use crate::core::i18n::Key;
 use crate::core::model::PlotStatus;
@@ -27,6 +28,16 @@ pub fn PlotPage(id: DocumentId, plot: String) -> impl IntoView {
 /// nothing has been changed since.
 type FormValues = (String, String, PlotStatus);
 
+/// A plot status as the member reads it.
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "the shape of every field's display in ChangedNote"
+)]
+fn status_text(app: AppState, status: &PlotStatus) -> String {
+    use crate::core::i18n::Named;
+    app.t(status.key()).to_owned()
+}
+
 #[component]
 fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
     let app = expect_context::<AppState>();
@@ -34,45 +45,48 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
     let plot_id = plot.clone();
     let current =
         Memo::new(move |_| group.with(|g| g.as_ref().and_then(|g| g.plots.get(&plot_id).cloned())));
-    // The form starts from the plot as it is when the page opens.
+    // Each field follows the plot as it changes on other phones until the
+    // member changes it; saving sends only what they changed.
+    let label = Tracked::new(
+        move || current.with(|p| p.as_ref().map(|p| p.label.clone())),
+        String::new(),
+    );
+    let size = Tracked::new(
+        move || current.with(|p| p.as_ref().map(|p| p.size.clone())),
+        String::new(),
+    );
+    let status = Tracked::new(
+        move || current.with(|p| p.as_ref().map(|p| p.status)),
+        PlotStatus::default(),
+    );
     let start = current.get_untracked().unwrap_or_default();
-    let label = RwSignal::new(start.label.clone());
-    let size = RwSignal::new(start.size.clone());
-    let status = RwSignal::new(start.status);
-    // Giving or releasing the plot changes its status: the form follows.
-    Effect::new(move |before: Option<Option<PlotStatus>>| {
-        let now = current.with(|p| p.as_ref().map(|p| p.status));
-        if let (Some(Some(_)), Some(new)) = (before, now)
-            && before != Some(now)
-        {
-            status.set(new);
-        }
-        now
-    });
     let error = RwSignal::new(None::<String>);
     let size_error = RwSignal::new(None::<String>);
     let saved_as = RwSignal::new(None::<FormValues>);
-    let values = move || (label.get(), size.get(), status.get());
+    let values = move || (label.value.get(), size.value.get(), status.value.get());
     let confirming = RwSignal::new(false);
     let deleted = RwSignal::new(false);
     let site = start.site.clone();
     let plot_id = plot.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let edit = |status| Command::EditPlot {
+        let edit = Command::EditPlot {
             plot: plot_id.clone(),
-            label: label.get_untracked(),
-            size: size.get_untracked(),
-            status,
+            label: label.changed(),
+            size: size.changed(),
+            status: status.changed(),
         };
         // Label and size are checked first, so a refusal changes nothing.
-        if let Err(refused) = app.run(id, &edit(status.get_untracked())) {
+        if let Err(refused) = app.run(id, &edit) {
             match refused.why {
                 Refusal::SizeTooLong { .. } => size_error.set(Some(refused.message)),
                 _ => error.set(Some(refused.message)),
             }
             return;
         }
+        label.saved();
+        size.saved();
+        status.saved();
         saved_as.set(Some(values()));
     };
 
@@ -125,15 +139,18 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
             <PageTitle title=title back=back.clone() />
             <form class="panel" on:submit=save.clone() novalidate>
                 <h2>{move || app.t(Key::EditPlot)}</h2>
-                <TextField id="plot-label" label=Key::PlotLabel value=label error=error />
+                <TextField id="plot-label" label=Key::PlotLabel value=label.value error=error />
+                <ChangedNote field=label show=as_text id=id item=plot.clone() test_id="plot-label-changed" />
                 <TextField
                     id="plot-size"
                     label=Key::PlotSize
-                    value=size
+                    value=size.value
                     hint=Key::PlotSizeHint
                     error=size_error
                 />
-                <StatusSelect id="plot-status" value=status />
+                <ChangedNote field=size show=as_text id=id item=plot.clone() test_id="plot-size-changed" />
+                <StatusSelect id="plot-status" value=status.value />
+                <ChangedNote field=status show=status_text id=id item=plot.clone() test_id="plot-status-changed" />
                 <button type="submit" class="primary">
                     {move || app.t(Key::Save)}
                 </button>
@@ -350,27 +367,32 @@ fn PlotNotes(id: DocumentId, plot: String) -> impl IntoView {
     let app = expect_context::<AppState>();
     let group = app.group(id);
     let plot_id = plot.clone();
-    let start = group
-        .with_untracked(|g| {
-            g.as_ref()
-                .and_then(|g| g.plots.get(&plot_id))
-                .map(|p| p.notes.clone())
-        })
-        .unwrap_or_default();
-    let notes = RwSignal::new(start);
+    let field = Tracked::new(
+        move || group.with(|g| g.as_ref()?.plots.get(&plot_id).map(|p| p.notes.clone())),
+        String::new(),
+    );
+    let notes = field.value;
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let plot_id = plot.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // Unchanged notes are not written over a newer copy.
+        let Some(notes) = field.changed() else {
+            saved.set(true);
+            return;
+        };
         match app.run(
             id,
             &Command::SetPlotNotes {
                 plot: plot_id.clone(),
-                notes: notes.get_untracked(),
+                notes,
             },
         ) {
-            Ok(()) => saved.set(true),
+            Ok(()) => {
+                field.saved();
+                saved.set(true);
+            }
             Err(refused) => error.set(Some(refused.message)),
         }
     };
@@ -393,6 +415,7 @@ fn PlotNotes(id: DocumentId, plot: String) -> impl IntoView {
             <label for="plot-notes">{move || app.t(Key::PlotNotes)}</label>
             <textarea id="plot-notes" rows="4" prop:value=move || notes.get()
                 on:input=move |ev| { notes.set(event_target_value(&ev)); saved.set(false); }></textarea>
+            <ChangedNote field=field show=as_text id=id item=plot.clone() test_id="plot-notes-changed" />
             <button type="submit">{move || app.t(Key::Save)}</button>
             <Show when=move || saved.get()><p class="quiet" role="status">"✓ "{move || app.t(Key::Saved)}</p></Show>
             <FieldError id="notes-error".to_owned() error=error />

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::GroupGate;
 use super::library::standing_badge;
+use super::tracked::{ChangedNote, Tracked};
 use crate::core::command::Command;
 use crate::core::i18n::Key;
 use crate::core::i18n::Named;
@@ -17,6 +18,15 @@ use crate::ui::components::{
 };
 use crate::ui::state::AppState;
 use crate::web::platform::new_id;
+
+/// A condition as the member reads it.
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "the shape of every field's display in ChangedNote"
+)]
+fn condition_text(app: AppState, condition: &Condition) -> String {
+    app.t(condition.key()).to_owned()
+}
 
 #[component]
 pub fn ResourcePage(id: DocumentId, resource: String) -> impl IntoView {
@@ -154,24 +164,27 @@ fn ResourceView(id: DocumentId, resource: String) -> impl IntoView {
     let item_id = resource.clone();
     let packets =
         Signal::derive(move || group.with(|g| g.as_ref().map_or(0, |g| g.packets_left(&item_id))));
-    let condition = RwSignal::new(
-        item.get_untracked()
-            .map(|i| i.condition)
-            .unwrap_or_default(),
+    // The condition follows other phones until it is changed here; saving
+    // writes the condition alone, never the rest of the item.
+    let condition = Tracked::new(
+        move || item.with(|i| i.as_ref().map(|i| i.condition)),
+        Condition::default(),
     );
     let item_id = resource.clone();
     let save_condition = Callback::new(move |()| {
-        let Some(now) = item.get_untracked() else {
+        let Some(changed) = condition.changed() else {
             return;
         };
-        run.run(Command::EditResource {
+        if run.run(Command::EditResource {
             resource: item_id.clone(),
-            name: now.name,
-            category: now.category,
-            condition: condition.get_untracked(),
-            kept_at: now.kept_at,
-            notes: now.notes,
-        });
+            name: None,
+            category: None,
+            condition: Some(changed),
+            kept_at: None,
+            notes: None,
+        }) {
+            condition.saved();
+        }
     });
     let title = Signal::derive(move || {
         item.with(|i| i.as_ref().map(|i| i.name.clone()).unwrap_or_default())
@@ -271,7 +284,8 @@ fn ResourceView(id: DocumentId, resource: String) -> impl IntoView {
                 </Show>
             </Show>
             <div class="panel">
-                <Choice id="condition" label=Key::Condition value=condition all=Condition::ALL as_str=Condition::as_str />
+                <Choice id="condition" label=Key::Condition value=condition.value all=Condition::ALL as_str=Condition::as_str />
+                <ChangedNote field=condition show=condition_text id=id item=resource.clone() test_id="condition-changed" />
                 <button type="button" on:click=move |_| save_condition.run(())>{move || app.t(Key::Save)}</button>
             </div>
             <History id=id item=resource.clone() />
