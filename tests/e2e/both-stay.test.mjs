@@ -42,6 +42,8 @@ test('a plot form left open follows another phone, and both changes stay', async
 
   const ben = await launch(t);
   await ben.page.goto(invite);
+  // An invite asks before it adds the group or contacts the server.
+  await ben.page.getByRole('button', { name: 'Join the group' }).click();
   await ben.page.getByRole('heading', { level: 1, name: 'Both Stay Garden' }).waitFor();
   // Ben says who he is on his phone, so his changes carry his name.
   await ben.page.goto(`${app.url}${href}/members`);
