@@ -11,6 +11,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::repo::{ChunkKey, DocumentId, SavePlan};
+use crate::web::settings::KnownGroup;
 
 /// The database name automerge-repo uses by default.
 pub const DATABASE: &str = "automerge";
@@ -233,4 +234,157 @@ fn record(key: &[String], bytes: &[u8]) -> Result<JsValue, StoreError> {
         &Uint8Array::from(bytes),
     )?;
     Ok(record.into())
+}
+
+/// This phone's records of the groups it holds, in a database of our own
+/// beside automerge-repo's (whose layout and version stay untouched): one
+/// record per group, `{ id, name, server?, me? }` under the group's id.
+/// A group's record is committed before its document's first save, so a
+/// killed browser never holds a group it does not list.
+pub const DEVICE_DATABASE: &str = "common-ground-device";
+const GROUPS: &str = "groups";
+
+/// The open store of device records.
+#[derive(Debug)]
+pub struct DeviceStore {
+    db: Database,
+}
+
+impl DeviceStore {
+    /// Opens (creating if needed) the device records.
+    ///
+    /// # Errors
+    /// When the browser refuses IndexedDB.
+    pub async fn open(name: &str) -> Result<Self, StoreError> {
+        let db = Database::open(name)
+            .with_version(1u8)
+            .with_on_upgrade_needed(|event, db| {
+                if event.old_version() < 1.0 {
+                    db.create_object_store(GROUPS).build()?;
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(Self { db })
+    }
+
+    /// Every group record.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to read.
+    pub async fn groups(&self) -> Result<Vec<KnownGroup>, StoreError> {
+        let tx = self.db.transaction(GROUPS).build()?;
+        let store = tx.object_store(GROUPS)?;
+        let records = store.get_all::<JsValue>().primitive()?.await?;
+        let mut out = Vec::new();
+        for record in records {
+            if let Some(group) = known_group(&record?) {
+                out.push(group);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes (`Some`) or removes (`None`) a group's record; resolves once
+    /// the transaction is durable.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to write (for example, the disk is full).
+    pub async fn put(&self, id: &str, group: Option<&KnownGroup>) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(GROUPS)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+            .build()?;
+        let store = tx.object_store(GROUPS)?;
+        let key = JsValue::from_str(id);
+        match group {
+            Some(group) => {
+                store.put(group_record(group)?).with_key(key).primitive()?;
+            }
+            None => {
+                store.delete(key).primitive()?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn group_record(group: &KnownGroup) -> Result<JsValue, StoreError> {
+    let record = Object::new();
+    let set = |name: &str, value: Option<&str>| -> Result<(), StoreError> {
+        if let Some(value) = value {
+            Reflect::set(&record, &JsValue::from_str(name), &JsValue::from_str(value))?;
+        }
+        Ok(())
+    };
+    set("id", Some(&group.id))?;
+    set("name", Some(&group.name))?;
+    set("server", group.server.as_deref())?;
+    set("me", group.me.as_deref())?;
+    Ok(record.into())
+}
+
+fn known_group(record: &JsValue) -> Option<KnownGroup> {
+    let get = |name: &str| {
+        Reflect::get(record, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    Some(KnownGroup {
+        id: get("id")?,
+        name: get("name").unwrap_or_default(),
+        server: get("server"),
+        me: get("me"),
+    })
+}
+
+impl ChunkStore {
+    /// Deletes every record of the documents (the member removed their
+    /// group from this phone), in one durable transaction.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to write.
+    pub async fn delete_documents(&self, documents: &[DocumentId]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(STORE)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+            .build()?;
+        let store = tx.object_store(STORE)?;
+        for document in documents {
+            let lower = key_array(&[document.to_string()]);
+            let upper = key_array(&[document.to_string()]);
+            upper.push(&JsValue::from_str("\u{ffff}"));
+            let range: KeyRange<JsValue> =
+                KeyRange::Bound(JsValue::from(lower), false, JsValue::from(upper), false);
+            store.delete::<JsValue, _>(range).primitive()?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The ids of every document with a chunk stored here (read from the
+    /// keys only, without loading any bytes).
+    ///
+    /// # Errors
+    /// When IndexedDB fails to read.
+    pub async fn document_ids(&self) -> Result<Vec<DocumentId>, StoreError> {
+        let tx = self.db.transaction(STORE).build()?;
+        let store = tx.object_store(STORE)?;
+        let keys = store.get_all_keys::<JsValue>().primitive()?.await?;
+        let mut ids: Vec<DocumentId> = Vec::new();
+        for key in keys {
+            if let Some(key) = parts(&key?).and_then(|p| ChunkKey::from_parts(&p))
+                && ids.last() != Some(&key.document)
+            {
+                ids.push(key.document);
+            }
+        }
+        ids.dedup();
+        Ok(ids)
+    }
 }

@@ -572,6 +572,26 @@ keys! {
     LanguageLater,
     Continue,
     NobodyInQueue,
+
+    // issue 15
+    NotSavedIn,
+    DiskFull,
+    DiskFullShort,
+    SaveFailed,
+    TryAgain,
+    NotOnServerYet,
+    RemoveFromPhone,
+    RemoveConfirm,
+    SaveAsFile,
+    Remove,
+    StorageHeading,
+    StorageKept,
+    StorageMayDelete,
+    StorageSafari,
+    StoragePrivate,
+    NewVersion,
+    Reload,
+    UnsavedWarning,
 }
 
 /// The message for a refused command, in the member's language.

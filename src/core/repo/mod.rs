@@ -3,6 +3,7 @@
 
 mod document_id;
 pub mod message;
+pub mod saving;
 mod storage;
 pub mod sync;
 
