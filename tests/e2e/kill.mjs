@@ -142,6 +142,65 @@ export const KINDS = {
       }
     },
   },
+  'meeting notes while another phone types': {
+    // Another phone types into the same notes all along (through the sync
+    // server), so peer-started saves keep running while this one types.
+    async setup(phone, env) {
+      const page = phone.page;
+      await createGroup(page, env.url, 'Notes Garden');
+      const hash = groupHash(page);
+      await page.getByLabel('What the meeting is').fill('Busy meeting');
+      await page.getByRole('button', { name: 'Add meeting' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Busy meeting' }).waitFor();
+      const meeting = page.url();
+      await setServer(page, env.url, hash, env.server.url);
+      await page.getByTestId('unshared').getByText('Everything here is also on the sync server').waitFor();
+      const invite = await page.getByTestId('invite-link').inputValue();
+      const other = await launch(null);
+      await other.page.goto(invite);
+      await other.page.getByRole('heading', { level: 1, name: 'Notes Garden' }).waitFor({ timeout: 30_000 });
+      await other.page.goto(meeting);
+      await other.page.getByTestId('notes').waitFor();
+      await other.page.evaluate(() => {
+        const notes = document.querySelector('[data-testid=notes]');
+        setInterval(() => {
+          notes.value = `${notes.value}o`;
+          notes.dispatchEvent(new Event('input', { bubbles: true }));
+        }, 250);
+      });
+      return { meeting, other };
+    },
+    async edit(phone, env, state, n) {
+      const page = phone.page;
+      await page.goto(state.meeting);
+      const notes = page.getByTestId('notes');
+      // The other phone's words are arriving here.
+      await page.waitForFunction(() => document.querySelector('[data-testid=notes]')?.value.includes('oo'), null, { timeout: 30_000 });
+      await notes.press('ControlOrMeta+Home');
+      await notes.pressSequentially(`N${n}.`);
+      await saved(page);
+    },
+    async kept(phone, env, state, n) {
+      // No sync server after the kill: what shows is what this phone saved.
+      await phone.context.routeWebSocket(/.*/, () => {});
+      await phone.page.goto(state.meeting);
+      try {
+        await phone.page.waitForFunction(
+          (want) => document.querySelector('[data-testid=notes]')?.value.includes(want),
+          `N${n}.`,
+          { timeout: 10_000 },
+        );
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    // The check cut this browser off its sync server; start it afresh.
+    reopen: true,
+    async teardown(state) {
+      await state.other.context.close().catch(() => {});
+    },
+  },
   'sync server just set': {
     async setup(phone, env) {
       await createGroup(phone.page, env.url, 'Server Garden');
@@ -206,8 +265,13 @@ export async function killRounds(kind, env, rounds, { onRound } = {}) {
     phone = await killAndRelaunch(phone);
     const kept = await spec.kept(phone, env, state, n);
     if (!kept) lost += 1;
+    if (spec.reopen) {
+      await phone.context.close().catch(() => {});
+      phone = await launchOn(phone.profile);
+    }
     onRound?.(n, kept);
   }
+  await spec.teardown?.(state);
   await phone.context.close().catch(() => {});
   await rm(phone.profile, { recursive: true, force: true });
   return lost;
