@@ -29,9 +29,9 @@ test('an invite to a group the server lacks ends with a message, and can be remo
   // Home lists it as a group on its way until it is removed.
   await page.getByTestId('remove-arriving').click();
   await page.getByRole('heading', { level: 1, name: 'Your groups' }).waitFor();
-  await page.getByText('No groups yet').waitFor();
+  await page.getByText('No groups on this phone yet.').waitFor();
   await page.reload();
-  await page.getByText('No groups yet').waitFor();
+  await page.getByText('No groups on this phone yet.').waitFor();
   assert.deepEqual(errors, []);
 });
 
@@ -47,9 +47,9 @@ test('a group is removed from this phone after the offer to keep it as a file', 
   assert.match((await download).suggestedFilename(), /\.cgupdates$/);
   await shot(page, 'share-remove');
   await page.getByTestId('remove-confirm').click();
-  await page.getByText('No groups yet').waitFor();
+  await page.getByText('No groups on this phone yet.').waitFor();
   await page.reload();
-  await page.getByText('No groups yet').waitFor();
+  await page.getByText('No groups on this phone yet.').waitFor();
   assert.deepEqual(errors, []);
 });
 
