@@ -208,7 +208,7 @@ fn SyncLine(id: DocumentId) -> impl IntoView {
         }
     };
     view! {
-        <span class=move || phrase().0 data-testid="sync-status">{move || phrase().1}</span>
+        <span class=move || format!("{} sync-phrase", phrase().0) data-testid="sync-status">{move || phrase().1}</span>
         {move || unshared().map(|text| view! { <span class="status warn" data-testid="unshared-bar">{text}</span> })}
     }
 }

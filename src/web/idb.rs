@@ -54,6 +54,66 @@ pub type RawKey = Vec<String>;
 #[derive(Debug)]
 pub struct ChunkStore {
     db: Database,
+    /// The same database, for writes (see [`write_strict`]).
+    raw: JsValue,
+}
+
+// Writes go through these few lines of JavaScript rather than
+// indexed_db_futures, whose commit reports an abort without its reason: the
+// member must hear "storage full" (QuotaExceededError), not "aborted".
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function open_raw(name) {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(String(request.error));
+  });
+}
+export function write_strict(db, store, puts, deletes) {
+  return new Promise((resolve, reject) => {
+    let tx;
+    try {
+      tx = db.transaction(store, "readwrite", { durability: "strict" });
+      const objects = tx.objectStore(store);
+      for (const [key, value] of puts) objects.put(value, key);
+      for (const key of deletes) objects.delete(key);
+    } catch (error) {
+      reject(`${error.name}: ${error.message}`);
+      return;
+    }
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ? `${tx.error.name}: ${tx.error.message}` : "AbortError");
+    if (tx.commit) tx.commit();
+  });
+}
+"#)]
+extern "C" {
+    fn open_raw(name: &str) -> js_sys::Promise;
+    fn write_strict(db: &JsValue, store: &str, puts: &Array, deletes: &Array) -> js_sys::Promise;
+}
+
+/// Opens a second connection to a database for [`write_strict`].
+async fn raw_connection(name: &str) -> Result<JsValue, StoreError> {
+    Ok(wasm_bindgen_futures::JsFuture::from(open_raw(name)).await?)
+}
+
+/// One readwrite transaction, durability `strict`: resolves once it is on
+/// disk; fails with the browser's own reason (`QuotaExceededError: …`).
+async fn write_all(
+    db: &JsValue,
+    store: &str,
+    puts: Vec<(JsValue, JsValue)>,
+    deletes: Vec<JsValue>,
+) -> Result<(), StoreError> {
+    let puts: Array = puts
+        .into_iter()
+        .map(|(key, value)| JsValue::from(Array::of2(&key, &value)))
+        .collect();
+    let deletes: Array = deletes.into_iter().collect();
+    wasm_bindgen_futures::JsFuture::from(write_strict(db, store, &puts, &deletes))
+        .await
+        .map_err(|error| StoreError(error.as_string().unwrap_or_else(|| format!("{error:?}"))))?;
+    Ok(())
 }
 
 impl ChunkStore {
@@ -71,7 +131,8 @@ impl ChunkStore {
                 Ok(())
             })
             .await?;
-        Ok(Self { db })
+        let raw = raw_connection(name).await?;
+        Ok(Self { db, raw })
     }
 
     /// Every stored chunk of one document (snapshots and incrementals; sync
@@ -170,25 +231,14 @@ impl ChunkStore {
     /// # Errors
     /// When IndexedDB fails to write (for example, the disk is full).
     pub async fn write(&self, plan: &SavePlan) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction(STORE)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
-            .build()?;
-        let store = tx.object_store(STORE)?;
         let put = plan.put.to_parts();
-        store
-            .put(record(&put, &plan.bytes)?)
-            .with_key(JsValue::from(key_array(&put)))
-            .primitive()?;
-        for key in &plan.delete {
-            store
-                .delete(JsValue::from(key_array(&key.to_parts())))
-                .primitive()?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let puts = vec![(JsValue::from(key_array(&put)), record(&put, &plan.bytes)?)];
+        let deletes = plan
+            .delete
+            .iter()
+            .map(|key| JsValue::from(key_array(&key.to_parts())))
+            .collect();
+        write_all(&self.raw, STORE, puts, deletes).await
     }
 
     /// Stores raw bytes under a raw key, as any automerge-repo peer could.
@@ -248,6 +298,7 @@ const GROUPS: &str = "groups";
 #[derive(Debug)]
 pub struct DeviceStore {
     db: Database,
+    raw: JsValue,
 }
 
 impl DeviceStore {
@@ -265,7 +316,8 @@ impl DeviceStore {
                 Ok(())
             })
             .await?;
-        Ok(Self { db })
+        let raw = raw_connection(name).await?;
+        Ok(Self { db, raw })
     }
 
     /// Every group record.
@@ -291,24 +343,19 @@ impl DeviceStore {
     /// # Errors
     /// When IndexedDB fails to write (for example, the disk is full).
     pub async fn put(&self, id: &str, group: Option<&KnownGroup>) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction(GROUPS)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
-            .build()?;
-        let store = tx.object_store(GROUPS)?;
         let key = JsValue::from_str(id);
         match group {
             Some(group) => {
-                store.put(group_record(group)?).with_key(key).primitive()?;
+                write_all(
+                    &self.raw,
+                    GROUPS,
+                    vec![(key, group_record(group)?)],
+                    Vec::new(),
+                )
+                .await
             }
-            None => {
-                store.delete(key).primitive()?;
-            }
+            None => write_all(&self.raw, GROUPS, Vec::new(), vec![key]).await,
         }
-        tx.commit().await?;
-        Ok(())
     }
 }
 
