@@ -60,12 +60,14 @@ pub fn StatusBar() -> impl IntoView {
                 open.set(details.open());
             }
         >
-            <summary role="status" aria-live="polite" data-testid="status-summary">
-                <span class=move || saved().0 data-testid="save-status">{move || saved().1}</span>
-                <Show when=move || !app.online.get()>
-                    <span class="status offline" data-testid="offline">{move || app.t(Key::Offline)}</span>
-                </Show>
-                {move || app.route.get().group().map(|id| view! { <SyncLine id=id /> })}
+            <summary data-testid="status-summary">
+                <span class="status-line" role="status" aria-live="polite">
+                    <span class=move || saved().0 data-testid="save-status">{move || saved().1}</span>
+                    <Show when=move || !app.online.get()>
+                        <span class="status offline" data-testid="offline">{move || app.t(Key::Offline)}</span>
+                    </Show>
+                    {move || app.route.get().group().map(|id| view! { <SyncLine id=id /> })}
+                </span>
             </summary>
             <SaveDetails />
         </details>
