@@ -35,6 +35,30 @@ test('an invite to a group the server lacks ends with a message, and can be remo
   assert.deepEqual(errors, []);
 });
 
+test('an invite whose server never answers stops looking after 30 s', async (t) => {
+  // A server that takes the connection and never says a word: no peer ever
+  // says "unavailable", so only the app's own clock ends the wait.
+  const { WebSocketServer } = await import('ws');
+  const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  t.after(() => new Promise((resolve) => {
+    for (const client of silent.clients) client.terminate();
+    silent.close(resolve);
+  }));
+  await new Promise((resolve) => silent.once('listening', resolve));
+  const { page, errors } = await launch(t);
+  const url = `ws://127.0.0.1:${silent.address().port}`;
+  await page.goto(`${app.url}#/join/${generateAutomergeUrl()}?server=${encodeURIComponent(url)}`);
+  await page.getByTestId('fetching').waitFor();
+  const started = Date.now();
+  await page.getByTestId('open-failed').waitFor({ timeout: 45_000 });
+  const waited = Date.now() - started;
+  assert.ok(waited > 25_000 && waited < 40_000, `gave up after ${waited} ms`);
+  // "Try again" looks again (and, with the same silence, says so again).
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.getByTestId('fetching').waitFor();
+  assert.deepEqual(errors, []);
+});
+
 test('a group is removed from this phone after the offer to keep it as a file', async (t) => {
   const { page, errors } = await launch(t);
   await createGroup(page, app.url, 'Leaving Garden');
