@@ -6,31 +6,146 @@ use super::state::AppState;
 use crate::core::i18n::{Key, Named};
 use crate::core::model::{Group, PlotStatus};
 use crate::core::repo::DocumentId;
+use crate::core::repo::saving::{SaveState, is_disk_full};
 use crate::core::repo::sync::{Link, Trouble};
 use crate::web::transport::ServerState;
 
-/// Where the member's data stands: saved on this phone, saving, or not saved;
-/// and whether the phone is offline.
+/// Where the member's data stands: saved on this phone, saving, or not
+/// saved (and which group); offline; the group's sync. One line on a phone;
+/// a tap opens the details, and a failed save opens them by itself.
 #[component]
 pub fn StatusBar() -> impl IntoView {
     let app = expect_context::<AppState>();
+    let failed = move || {
+        app.unsaved.with(|unsaved| {
+            unsaved.iter().find_map(|(key, state)| match state {
+                SaveState::Failed { error, .. } => Some((*key, error.clone())),
+                _ => None,
+            })
+        })
+    };
     let saved = move || {
-        if app.save_error.get().is_some() || app.storage_error.get().is_some() {
-            ("status warn", app.t(Key::NotSaved))
-        } else if app.pending.get() > 0 {
-            ("status busy", app.t(Key::Saving))
+        if app.storage_error.get().is_some() {
+            ("status warn", app.t(Key::NotSaved).to_owned())
+        } else if let Some((key, error)) = failed() {
+            if is_disk_full(&error) {
+                ("status warn", app.t(Key::DiskFullShort).to_owned())
+            } else {
+                (
+                    "status warn",
+                    app.tf(Key::NotSavedIn, &[("group", &app.group_name_of(key))]),
+                )
+            }
+        } else if app.unsaved.with(|unsaved| !unsaved.is_empty()) {
+            ("status busy", app.t(Key::Saving).to_owned())
         } else {
-            ("status ok", app.t(Key::SavedOnPhone))
+            ("status ok", app.t(Key::SavedOnPhone).to_owned())
         }
     };
+    let open = RwSignal::new(false);
+    // A failure is shown in full without a tap; the member may close it.
+    Effect::new(move |was: Option<bool>| {
+        let now = failed().is_some() || app.storage_error.with(Option::is_some);
+        if now && was != Some(true) {
+            open.set(true);
+        }
+        now
+    });
     view! {
-        <div class="status-bar" role="status" aria-live="polite">
-            <span class=move || saved().0 data-testid="save-status">{move || saved().1}</span>
-            <Show when=move || !app.online.get()>
-                <span class="status offline" data-testid="offline">{move || app.t(Key::Offline)}</span>
+        <details
+            class="status-bar"
+            prop:open=move || open.get()
+            on:toggle=move |ev| {
+                let details: web_sys::HtmlDetailsElement = event_target(&ev);
+                open.set(details.open());
+            }
+        >
+            <summary data-testid="status-summary">
+                <span class="status-line" role="status" aria-live="polite">
+                    <span class=move || saved().0 data-testid="save-status">{move || saved().1}</span>
+                    <Show when=move || !app.online.get()>
+                        <span class="status offline" data-testid="offline">{move || app.t(Key::Offline)}</span>
+                    </Show>
+                    {move || app.route.get().group().map(|id| view! { <SyncLine id=id /> })}
+                </span>
+            </summary>
+            <SaveDetails />
+        </details>
+        <UpdateReady />
+    }
+}
+
+/// What is not saved and why, with what to do about it.
+#[component]
+fn SaveDetails() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let problems = move || {
+        app.unsaved.with(|unsaved| {
+            unsaved
+                .iter()
+                .filter_map(|(key, state)| match state {
+                    SaveState::Failed { error, .. } => Some((*key, error.clone())),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let message = move || {
+        if let Some(error) = app.storage_error.get() {
+            return Some(error);
+        }
+        let problems = problems();
+        let (_, error) = problems.first()?;
+        Some(if is_disk_full(error) {
+            app.t(Key::DiskFull).to_owned()
+        } else {
+            app.tf(Key::SaveFailed, &[("error", error)])
+        })
+    };
+    let groups = move || {
+        let mut names: Vec<String> = problems()
+            .into_iter()
+            .map(|(key, _)| app.group_name_of(key))
+            .collect();
+        names.dedup();
+        names
+    };
+    view! {
+        <div class="status-details" data-testid="status-details">
+            {move || message().map(|text| view! {
+                <p class="save-problem" role="alert" data-testid="save-problem">{text}</p>
+                <ul class="plain-list">
+                    {groups().into_iter().map(|name| view! {
+                        <li>{app.tf(Key::NotSavedIn, &[("group", &name)])}</li>
+                    }).collect_view()}
+                </ul>
+                <button type="button" on:click=move |_| app.retry_saves() data-testid="retry-save">
+                    {move || app.t(Key::TryAgain)}
+                </button>
+            })}
+            <Show when=move || app.unsaved.with(|u| !u.is_empty()) && message().is_none()>
+                <p>{move || app.t(Key::UnsavedWarning)}</p>
             </Show>
-            {move || app.route.get().group().map(|id| view! { <SyncLine id=id /> })}
+            {move || app.route.get().group().map(|id| view! {
+                <p><a href=crate::core::route::Route::Share(id).href()>{move || app.t(Key::SyncAndInvite)}</a></p>
+            })}
         </div>
+    }
+}
+
+/// "A new version is ready · Reload", once a new build is installed.
+#[component]
+fn UpdateReady() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    view! {
+        <Show when=move || app.update_ready.get()>
+            <p class="update-ready" role="status" data-testid="update-ready">
+                {move || app.t(Key::NewVersion)}" · "
+                <button type="button" class="link" on:click=move |_| crate::web::platform::reload_to_update()>
+                    {move || app.t(Key::Reload)}
+                </button>
+            </p>
+        </Show>
     }
 }
 
@@ -112,7 +227,7 @@ fn SyncLine(id: DocumentId) -> impl IntoView {
         }
     };
     view! {
-        <span class=move || phrase().0 data-testid="sync-status">{move || phrase().1}</span>
+        <span class=move || format!("{} sync-phrase", phrase().0) data-testid="sync-status">{move || phrase().1}</span>
         {move || unshared().map(|text| view! { <span class="status warn" data-testid="unshared-bar">{text}</span> })}
     }
 }
@@ -126,14 +241,18 @@ pub fn SyncDetails(id: DocumentId) -> impl IntoView {
         let count = app.peers().iter().filter(|p| p.link == Link::Bus).count();
         (count > 0).then(|| app.count(Key::OtherTabsCount, count))
     };
+    // "Everything is on the server" only when the server, connected now,
+    // has every change of the group and its meetings.
     let unshared = move || {
         app.remote_tick.track();
         app.server_of(id)?;
         let count = app.unshared_changes(id);
-        Some(match count {
-            0 => app.t(Key::AllShared).to_owned(),
-            n => app.count(Key::UnsharedCount, n),
-        })
+        match (count, app.on_server(id)) {
+            (_, Some(true)) => Some(app.t(Key::AllShared).to_owned()),
+            (0, Some(false)) => Some(app.t(Key::NotOnServerYet).to_owned()),
+            (0, None) => None,
+            (n, _) => Some(app.count(Key::UnsharedCount, n)),
+        }
     };
     let last = move || {
         let at = app.last_synced.get()?;

@@ -9,11 +9,12 @@ use crate::core::date::Date;
 use crate::core::i18n::{self, Key, Lang, fill};
 use crate::core::model::{Group, Meeting};
 use crate::core::repo::DocumentId;
+use crate::core::repo::saving::SaveState;
 use crate::core::repo::sync::{Share, Trouble};
 use crate::core::route::Route;
 use crate::web::idb::DATABASE;
 use crate::web::platform;
-use crate::web::repo::{OpenError, Repo, RepoEvent};
+use crate::web::repo::{OpenError, Repo, RepoEvent, SaveKey};
 use crate::web::settings::{KnownGroup, Settings};
 use crate::web::transport::{self, ServerLink, ServerState};
 
@@ -52,10 +53,11 @@ pub struct AppState {
     pub route: RwSignal<Route>,
     pub online: RwSignal<bool>,
     pub offline_ready: RwSignal<bool>,
-    /// Saves started and not yet finished.
-    pub pending: RwSignal<u32>,
-    /// The last save failure, until a save succeeds.
-    pub save_error: RwSignal<Option<String>>,
+    /// A new version of the app is installed and waits for a reload.
+    pub update_ready: RwSignal<bool>,
+    /// What is not in IndexedDB yet (documents and device records), and
+    /// where each save stands; empty when everything is saved.
+    pub unsaved: RwSignal<Vec<(SaveKey, SaveState)>>,
     /// IndexedDB could not be opened at all.
     pub storage_error: RwSignal<Option<String>>,
     pub groups: RwSignal<Vec<KnownGroup>>,
@@ -84,6 +86,9 @@ pub struct AppState {
     links: StoredValue<Vec<ServerLink>, LocalStorage>,
 }
 
+/// How long an invite looks for its group before saying it was not found.
+pub const GIVE_UP_MS: i32 = 30_000;
+
 fn current_route() -> Route {
     let hash = window().location().hash().unwrap_or_default();
     Route::parse(&hash)
@@ -110,10 +115,10 @@ impl AppState {
             route: RwSignal::new(current_route()),
             online: RwSignal::new(platform::is_online()),
             offline_ready: RwSignal::new(false),
-            pending: RwSignal::new(0),
-            save_error: RwSignal::new(None),
+            update_ready: RwSignal::new(false),
+            unsaved: RwSignal::new(Vec::new()),
             storage_error: RwSignal::new(None),
-            groups: RwSignal::new(settings.groups),
+            groups: RwSignal::new(settings.known_groups()),
             opened: RwSignal::new(None),
             ready: RwSignal::new(false),
             servers: RwSignal::new(BTreeMap::new()),
@@ -168,31 +173,41 @@ impl AppState {
                 app.open_group(id);
             }
         });
-        leptos::task::spawn_local(async move {
-            match Repo::open(DATABASE).await {
-                Ok(repo) => {
-                    repo.listen(move |event| app.on_repo_event(event));
-                    transport::join_tabs(&repo);
-                    app.repo.set_value(Some(repo.clone()));
-                    app.sync_servers();
-                    platform::request_persistent_storage();
-                    // Every group on this phone syncs, not only the one on
-                    // screen; loaded after the page shows, not before.
-                    leptos::task::spawn_local(async move {
-                        for known in app.groups.get_untracked() {
-                            if let Ok(id) = DocumentId::parse(&known.id) {
-                                let _ = repo.open_group(id).await;
-                            }
-                        }
-                    });
-                }
-                Err(error) => app.storage_error.set(Some(app.storage_message(&error.0))),
-            }
-            app.ready.set(true);
-            app.offline_ready
-                .set(platform::register_service_worker().await);
-        });
+        leptos::task::spawn_local(app.open_store());
         app
+    }
+
+    /// Opens the document store and the device records, then syncs and
+    /// registers the service worker.
+    async fn open_store(self) {
+        let app = self;
+        match Repo::open(DATABASE).await {
+            Ok(repo) => {
+                repo.listen(move |event| app.on_repo_event(event));
+                transport::join_tabs(&repo);
+                app.repo.set_value(Some(repo.clone()));
+                app.read_records(&repo).await;
+                app.sync_servers();
+                leptos::task::spawn_local(async move {
+                    // The Settings page shows the answer.
+                    let _ = platform::request_persistent_storage().await;
+                });
+                // Every group on this phone syncs, not only the one on
+                // screen; loaded after the page shows, not before.
+                leptos::task::spawn_local(async move {
+                    for known in app.groups.get_untracked() {
+                        if let Ok(id) = DocumentId::parse(&known.id) {
+                            let _ = repo.open_group(id).await;
+                        }
+                    }
+                    app.find_unlisted_groups(&repo).await;
+                });
+            }
+            Err(error) => app.storage_error.set(Some(app.storage_message(&error.0))),
+        }
+        app.ready.set(true);
+        app.offline_ready
+            .set(platform::register_service_worker(move || app.update_ready.set(true)).await);
     }
 
     /// The open group with this id, as it changes.
@@ -215,13 +230,99 @@ impl AppState {
 
     /// Says which member this phone is in a group (or nobody).
     pub fn set_me(self, id: DocumentId, member: Option<String>) {
-        let mut settings = Settings::load();
-        match member {
-            Some(member) => settings.me.insert(id.to_string(), member),
-            None => settings.me.remove(&id.to_string()),
+        self.update_group(id, |group| group.me = member);
+    }
+
+    /// Changes what this phone records of a group (adding the group if it
+    /// is new): in memory, durably in IndexedDB (counted by the status
+    /// bar), and as a copy in localStorage.
+    fn update_group(self, id: DocumentId, change: impl FnOnce(&mut KnownGroup)) {
+        let key = id.to_string();
+        let mut groups = self.groups.get_untracked();
+        if !groups.iter().any(|g| g.id == key) {
+            groups.push(KnownGroup {
+                id: key.clone(),
+                name: String::new(),
+                server: None,
+                me: None,
+            });
+        }
+        let Some(group) = groups.iter_mut().find(|g| g.id == key) else {
+            return;
         };
+        let before = group.clone();
+        change(group);
+        let record = group.clone();
+        if record == before
+            && self
+                .groups
+                .with_untracked(|g| g.iter().any(|g| g.id == key))
+        {
+            return;
+        }
+        if let Some(repo) = self.repo() {
+            repo.record(id, Some(record));
+        }
+        self.set_groups(groups);
+    }
+
+    /// Shows `groups` and keeps a copy of them in localStorage.
+    fn set_groups(self, groups: Vec<KnownGroup>) {
+        let mut settings = Settings::load();
+        settings.copy_groups(&groups);
         settings.save();
         self.me.set(settings.me);
+        self.groups.set(groups);
+    }
+
+    /// Reads the groups this phone holds from IndexedDB, moving those only
+    /// localStorage knows (an earlier version kept them there) once.
+    async fn read_records(self, repo: &Repo) {
+        let Ok(mut records) = repo.records().await else {
+            // IndexedDB answered for documents, so this is unlikely; keep
+            // the copy from localStorage on screen.
+            return;
+        };
+        let mut settings = Settings::load();
+        if !settings.moved_to_idb {
+            for group in settings.known_groups() {
+                if !records.iter().any(|r| r.id == group.id)
+                    && let Ok(id) = DocumentId::parse(&group.id)
+                {
+                    repo.record(id, Some(group.clone()));
+                    records.push(group);
+                }
+            }
+            settings.moved_to_idb = true;
+            settings.save();
+        }
+        // A phone holding groups has been set up, even if localStorage
+        // (and the language chosen there) was lost.
+        if !records.is_empty() {
+            self.lang_chosen.set(true);
+        }
+        self.set_groups(records);
+    }
+
+    /// Lists every group whose document is in IndexedDB, even one no record
+    /// names (a record lost with an older version, or localStorage cleared
+    /// before the move).
+    async fn find_unlisted_groups(self, repo: &Repo) {
+        let Ok(stored) = repo.stored_documents().await else {
+            return;
+        };
+        for id in stored {
+            let listed = self
+                .groups
+                .with_untracked(|groups| groups.iter().any(|g| g.id == id.to_string()));
+            // Meetings of listed groups are open already; skip them.
+            if listed || repo.group_of(id).is_some() || repo.holds(id) {
+                continue;
+            }
+            if let Ok((group, _)) = repo.open_group(id).await {
+                self.remember(id, &group.name);
+            }
+        }
     }
 
     /// When, and as whom, a command in a group is made.
@@ -301,6 +402,7 @@ impl AppState {
                 }
                 Err(OpenError::NotHere) if self.server_of(id).is_some() => {
                     repo.want(id);
+                    self.give_up_later(id);
                     Opened::Fetching(id)
                 }
                 Err(error) => Opened::Failed(id, error),
@@ -314,6 +416,55 @@ impl AppState {
         });
     }
 
+    /// An npm sync server with storage never says it lacks a document, so
+    /// looking for a group ends after a while with a message, and the
+    /// member can try again or remove it.
+    fn give_up_later(self, id: DocumentId) {
+        leptos::task::spawn_local(async move {
+            platform::sleep(GIVE_UP_MS).await;
+            self.opened.update(|opened| {
+                if matches!(opened, Some(Opened::Fetching(f)) if *f == id) {
+                    *opened = Some(Opened::Failed(id, OpenError::NotOnServer));
+                }
+            });
+        });
+    }
+
+    /// Looks for a group again: reconnects to its server, which asks anew.
+    pub fn try_again(self, id: DocumentId) {
+        if let Some(url) = self.server_of(id) {
+            self.links.update_value(|links| {
+                links.retain(|link| {
+                    let keep = link.url() != url;
+                    if !keep {
+                        link.stop();
+                    }
+                    keep
+                });
+            });
+            self.sync_servers();
+        }
+        self.opened.set(None);
+        self.open_group(id);
+    }
+
+    /// Removes a group from this phone, then goes home.
+    ///
+    /// # Errors
+    /// What IndexedDB said; the group stays.
+    pub async fn remove_group(self, id: DocumentId) -> Result<(), String> {
+        let repo = self.repo().ok_or_else(String::new)?;
+        repo.remove_group(id).await.map_err(|e| e.0)?;
+        let key = id.to_string();
+        let mut groups = self.groups.get_untracked();
+        groups.retain(|g| g.id != key);
+        self.set_groups(groups);
+        self.sync_servers();
+        self.opened.set(None);
+        let _ = window().location().set_hash(&Route::Home.href());
+        Ok(())
+    }
+
     /// The sync server this phone uses for a group (reactive).
     pub fn server_of(self, id: DocumentId) -> Option<String> {
         let id = id.to_string();
@@ -323,10 +474,7 @@ impl AppState {
 
     /// Sets a group's sync server (or none) and reconnects.
     pub fn set_server(self, id: DocumentId, server: Option<String>) {
-        let mut settings = Settings::load();
-        settings.set_server(&id.to_string(), server);
-        settings.save();
-        self.groups.set(settings.groups);
+        self.update_group(id, |group| group.server = server);
         self.sync_servers();
     }
 
@@ -364,16 +512,11 @@ impl AppState {
     /// Opens an invite link: remembers the group and its server, then shows
     /// the group, fetching it if this phone does not hold it yet.
     fn join(self, group: DocumentId, server: Option<String>) {
-        let mut settings = Settings::load();
-        let id = group.to_string();
-        if !settings.groups.iter().any(|g| g.id == id) {
-            settings.remember_group(&id, "");
-        }
-        if server.is_some() {
-            settings.set_server(&id, server);
-        }
-        settings.save();
-        self.groups.set(settings.groups);
+        self.update_group(group, |known| {
+            if server.is_some() {
+                known.server = server;
+            }
+        });
         self.sync_servers();
         // Replace the invite in history, so "back" does not join again.
         let _ = window().location().replace(&Route::Group(group).href());
@@ -455,8 +598,14 @@ impl AppState {
                 });
             }
             RepoEvent::Trouble(peer, trouble) => self.sync_trouble.set(Some((peer, trouble))),
-            RepoEvent::Saved(_, Ok(())) => self.save_error.set(None),
-            RepoEvent::Saved(_, Err(error)) => self.save_error.set(Some(error.0)),
+            RepoEvent::Saving => {
+                if let Some(repo) = self.repo() {
+                    let unsaved = repo.unsaved();
+                    if self.unsaved.with_untracked(|now| *now != unsaved) {
+                        self.unsaved.set(unsaved);
+                    }
+                }
+            }
             RepoEvent::Status => self.sync_tick.update(|n| *n += 1),
             RepoEvent::Ephemeral {
                 document,
@@ -489,7 +638,23 @@ impl AppState {
         self.repo().map(|repo| repo.peers()).unwrap_or_default()
     }
 
-    /// Changes of a group that no other device is known to have.
+    /// Whether the group's sync server, connected now, has everything of
+    /// the group and its meetings that this phone has (`None`: not connected
+    /// or no server, so nothing can be claimed).
+    pub fn on_server(self, id: DocumentId) -> Option<bool> {
+        self.sync_tick.track();
+        let url = self.server_of(id)?;
+        let repo = self.repo()?;
+        let conn = self.links.with_value(|links| {
+            links
+                .iter()
+                .find(|link| link.url() == url)
+                .and_then(ServerLink::conn)
+        })?;
+        Some(repo.in_sync(conn, id))
+    }
+
+    /// Changes of a group (meetings included) that no other device is known to have.
     pub fn unshared_changes(self, id: DocumentId) -> usize {
         self.sync_tick.track();
         self.repo().map_or(0, |repo| repo.unshared_changes(id))
@@ -514,10 +679,7 @@ impl AppState {
     }
 
     fn remember(self, id: DocumentId, name: &str) {
-        let mut settings = Settings::load();
-        settings.remember_group(&id.to_string(), name);
-        settings.save();
-        self.groups.set(settings.groups);
+        self.update_group(id, |group| name.clone_into(&mut group.name));
     }
 
     fn refused(self, why: Refusal) -> Refused {
@@ -535,9 +697,31 @@ impl AppState {
 
     /// True while anything the member did is not yet in IndexedDB.
     pub fn has_unsaved_changes(self) -> bool {
-        self.pending.get_untracked() > 0
-            || self.save_error.with_untracked(Option::is_some)
-            || self.repo().is_some_and(|repo| repo.has_unsaved_changes())
+        self.repo().is_some_and(|repo| repo.has_unsaved_changes())
+    }
+
+    /// Tries every failed save again now.
+    pub fn retry_saves(self) {
+        if let Some(repo) = self.repo() {
+            repo.retry_saves();
+        }
+    }
+
+    /// The name of the group a document belongs to, for "Not saved: …".
+    pub fn group_name_of(self, key: SaveKey) -> String {
+        let group = self
+            .repo()
+            .and_then(|repo| repo.group_of(key.id()))
+            .unwrap_or(key.id())
+            .to_string();
+        self.groups.with(|groups| {
+            groups
+                .iter()
+                .find(|g| g.id == group)
+                .map(|g| g.name.clone())
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| self.t(Key::NewGroupArriving).to_owned())
+        })
     }
 
     /// Creates a group, stores it, and returns its id.
@@ -549,15 +733,15 @@ impl AppState {
         let (id, group) = repo
             .create_group(name, platform::now_ms())
             .map_err(|why| self.refused(why))?;
-        // The home page lists it once it is really stored.
-        let name = group.name.clone();
+        // Its record is written first; the document waits for it.
+        self.remember(id, &group.name);
+        repo.save(id);
         self.opened.set(Some(Opened::Open {
             id,
             group,
             damaged: 0,
             stale: false,
         }));
-        self.save(repo, id, Some(name), 0);
         Ok(id)
     }
 
@@ -571,8 +755,6 @@ impl AppState {
             .create_meeting(group, title, &self.at(group))
             .map_err(|why| self.refused(why))?;
         self.show(group, listed);
-        self.save(repo.clone(), id, None, 0);
-        self.save(repo, group, None, 0);
         Ok(id)
     }
 
@@ -584,9 +766,7 @@ impl AppState {
     /// Makes a meeting's notes read `typed` and saves them.
     pub fn edit_notes(self, group: DocumentId, meeting: DocumentId, typed: &str) {
         let Some(repo) = self.repo() else { return };
-        if let Ok(true) = repo.edit_notes(meeting, typed, &self.at(group)) {
-            self.save(repo, meeting, None, 0);
-        }
+        let _ = repo.edit_notes(meeting, typed, &self.at(group));
     }
 
     fn show(self, id: DocumentId, group: Group) {
@@ -634,7 +814,6 @@ impl AppState {
             self.remember(id, &group.name);
         }
         self.show(id, group);
-        self.save(repo, id, None, 0);
         Ok(())
     }
 
@@ -652,30 +831,6 @@ impl AppState {
         let read = repo
             .apply_meeting(group, meeting, command, &self.at(group))
             .map_err(|why| self.refused(why))?;
-        self.save(repo, meeting, None, 0);
         Ok(read)
-    }
-
-    /// Writes a document's changes to IndexedDB. A failure is shown and
-    /// retried, waiting longer each time (up to 30 s), until it goes through;
-    /// `new_group` is remembered on the home page once it is stored.
-    fn save(self, repo: Repo, id: DocumentId, new_group: Option<String>, attempt: u32) {
-        self.pending.update(|n| *n += 1);
-        leptos::task::spawn_local(async move {
-            match repo.flush(id).await {
-                Ok(()) => {
-                    self.save_error.set(None);
-                    if let Some(name) = &new_group {
-                        self.remember(id, name);
-                    }
-                }
-                Err(error) => {
-                    self.save_error.set(Some(error.0));
-                    let wait = std::time::Duration::from_secs(2u64.pow(attempt.min(4)).min(30));
-                    set_timeout(move || self.save(repo, id, new_group, attempt + 1), wait);
-                }
-            }
-            self.pending.update(|n| *n = n.saturating_sub(1));
-        });
     }
 }

@@ -11,6 +11,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::repo::{ChunkKey, DocumentId, SavePlan};
+use crate::web::settings::KnownGroup;
 
 /// The database name automerge-repo uses by default.
 pub const DATABASE: &str = "automerge";
@@ -53,6 +54,66 @@ pub type RawKey = Vec<String>;
 #[derive(Debug)]
 pub struct ChunkStore {
     db: Database,
+    /// The same database, for writes (see [`write_strict`]).
+    raw: JsValue,
+}
+
+// Writes go through these few lines of JavaScript rather than
+// indexed_db_futures, whose commit reports an abort without its reason: the
+// member must hear "storage full" (QuotaExceededError), not "aborted".
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function open_raw(name) {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(String(request.error));
+  });
+}
+export function write_strict(db, store, puts, deletes) {
+  return new Promise((resolve, reject) => {
+    let tx;
+    try {
+      tx = db.transaction(store, "readwrite", { durability: "strict" });
+      const objects = tx.objectStore(store);
+      for (const [key, value] of puts) objects.put(value, key);
+      for (const key of deletes) objects.delete(key);
+    } catch (error) {
+      reject(`${error.name}: ${error.message}`);
+      return;
+    }
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ? `${tx.error.name}: ${tx.error.message}` : "AbortError");
+    if (tx.commit) tx.commit();
+  });
+}
+"#)]
+extern "C" {
+    fn open_raw(name: &str) -> js_sys::Promise;
+    fn write_strict(db: &JsValue, store: &str, puts: &Array, deletes: &Array) -> js_sys::Promise;
+}
+
+/// Opens a second connection to a database for [`write_strict`].
+async fn raw_connection(name: &str) -> Result<JsValue, StoreError> {
+    Ok(wasm_bindgen_futures::JsFuture::from(open_raw(name)).await?)
+}
+
+/// One readwrite transaction, durability `strict`: resolves once it is on
+/// disk; fails with the browser's own reason (`QuotaExceededError: …`).
+async fn write_all(
+    db: &JsValue,
+    store: &str,
+    puts: Vec<(JsValue, JsValue)>,
+    deletes: Vec<JsValue>,
+) -> Result<(), StoreError> {
+    let puts: Array = puts
+        .into_iter()
+        .map(|(key, value)| JsValue::from(Array::of2(&key, &value)))
+        .collect();
+    let deletes: Array = deletes.into_iter().collect();
+    wasm_bindgen_futures::JsFuture::from(write_strict(db, store, &puts, &deletes))
+        .await
+        .map_err(|error| StoreError(error.as_string().unwrap_or_else(|| format!("{error:?}"))))?;
+    Ok(())
 }
 
 impl ChunkStore {
@@ -70,7 +131,8 @@ impl ChunkStore {
                 Ok(())
             })
             .await?;
-        Ok(Self { db })
+        let raw = raw_connection(name).await?;
+        Ok(Self { db, raw })
     }
 
     /// Every stored chunk of one document (snapshots and incrementals; sync
@@ -169,25 +231,14 @@ impl ChunkStore {
     /// # Errors
     /// When IndexedDB fails to write (for example, the disk is full).
     pub async fn write(&self, plan: &SavePlan) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction(STORE)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
-            .build()?;
-        let store = tx.object_store(STORE)?;
         let put = plan.put.to_parts();
-        store
-            .put(record(&put, &plan.bytes)?)
-            .with_key(JsValue::from(key_array(&put)))
-            .primitive()?;
-        for key in &plan.delete {
-            store
-                .delete(JsValue::from(key_array(&key.to_parts())))
-                .primitive()?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let puts = vec![(JsValue::from(key_array(&put)), record(&put, &plan.bytes)?)];
+        let deletes = plan
+            .delete
+            .iter()
+            .map(|key| JsValue::from(key_array(&key.to_parts())))
+            .collect();
+        write_all(&self.raw, STORE, puts, deletes).await
     }
 
     /// Stores raw bytes under a raw key, as any automerge-repo peer could.
@@ -233,4 +284,154 @@ fn record(key: &[String], bytes: &[u8]) -> Result<JsValue, StoreError> {
         &Uint8Array::from(bytes),
     )?;
     Ok(record.into())
+}
+
+/// This phone's records of the groups it holds, in a database of our own
+/// beside automerge-repo's (whose layout and version stay untouched): one
+/// record per group, `{ id, name, server?, me? }` under the group's id.
+/// A group's record is committed before its document's first save, so a
+/// killed browser never holds a group it does not list.
+pub const DEVICE_DATABASE: &str = "common-ground-device";
+const GROUPS: &str = "groups";
+
+/// The open store of device records.
+#[derive(Debug)]
+pub struct DeviceStore {
+    db: Database,
+    raw: JsValue,
+}
+
+impl DeviceStore {
+    /// Opens (creating if needed) the device records.
+    ///
+    /// # Errors
+    /// When the browser refuses IndexedDB.
+    pub async fn open(name: &str) -> Result<Self, StoreError> {
+        let db = Database::open(name)
+            .with_version(1u8)
+            .with_on_upgrade_needed(|event, db| {
+                if event.old_version() < 1.0 {
+                    db.create_object_store(GROUPS).build()?;
+                }
+                Ok(())
+            })
+            .await?;
+        let raw = raw_connection(name).await?;
+        Ok(Self { db, raw })
+    }
+
+    /// Every group record.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to read.
+    pub async fn groups(&self) -> Result<Vec<KnownGroup>, StoreError> {
+        let tx = self.db.transaction(GROUPS).build()?;
+        let store = tx.object_store(GROUPS)?;
+        let records = store.get_all::<JsValue>().primitive()?.await?;
+        let mut out = Vec::new();
+        for record in records {
+            if let Some(group) = known_group(&record?) {
+                out.push(group);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes (`Some`) or removes (`None`) a group's record; resolves once
+    /// the transaction is durable.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to write (for example, the disk is full).
+    pub async fn put(&self, id: &str, group: Option<&KnownGroup>) -> Result<(), StoreError> {
+        let key = JsValue::from_str(id);
+        match group {
+            Some(group) => {
+                write_all(
+                    &self.raw,
+                    GROUPS,
+                    vec![(key, group_record(group)?)],
+                    Vec::new(),
+                )
+                .await
+            }
+            None => write_all(&self.raw, GROUPS, Vec::new(), vec![key]).await,
+        }
+    }
+}
+
+fn group_record(group: &KnownGroup) -> Result<JsValue, StoreError> {
+    let record = Object::new();
+    let set = |name: &str, value: Option<&str>| -> Result<(), StoreError> {
+        if let Some(value) = value {
+            Reflect::set(&record, &JsValue::from_str(name), &JsValue::from_str(value))?;
+        }
+        Ok(())
+    };
+    set("id", Some(&group.id))?;
+    set("name", Some(&group.name))?;
+    set("server", group.server.as_deref())?;
+    set("me", group.me.as_deref())?;
+    Ok(record.into())
+}
+
+fn known_group(record: &JsValue) -> Option<KnownGroup> {
+    let get = |name: &str| {
+        Reflect::get(record, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    Some(KnownGroup {
+        id: get("id")?,
+        name: get("name").unwrap_or_default(),
+        server: get("server"),
+        me: get("me"),
+    })
+}
+
+impl ChunkStore {
+    /// Deletes every record of the documents (the member removed their
+    /// group from this phone), in one durable transaction.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to write.
+    pub async fn delete_documents(&self, documents: &[DocumentId]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(STORE)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+            .build()?;
+        let store = tx.object_store(STORE)?;
+        for document in documents {
+            let lower = key_array(&[document.to_string()]);
+            let upper = key_array(&[document.to_string()]);
+            upper.push(&JsValue::from_str("\u{ffff}"));
+            let range: KeyRange<JsValue> =
+                KeyRange::Bound(JsValue::from(lower), false, JsValue::from(upper), false);
+            store.delete::<JsValue, _>(range).primitive()?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The ids of every document with a chunk stored here (read from the
+    /// keys only, without loading any bytes).
+    ///
+    /// # Errors
+    /// When IndexedDB fails to read.
+    pub async fn document_ids(&self) -> Result<Vec<DocumentId>, StoreError> {
+        let tx = self.db.transaction(STORE).build()?;
+        let store = tx.object_store(STORE)?;
+        let keys = store.get_all_keys::<JsValue>().primitive()?.await?;
+        let mut ids: Vec<DocumentId> = Vec::new();
+        for key in keys {
+            if let Some(key) = parts(&key?).and_then(|p| ChunkKey::from_parts(&p))
+                && ids.last() != Some(&key.document)
+            {
+                ids.push(key.document);
+            }
+        }
+        ids.dedup();
+        Ok(ids)
+    }
 }

@@ -54,30 +54,138 @@ pub fn is_online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
-/// Asks the browser not to evict this app's storage under pressure. The
-/// answer does not change what the app does, so failures are ignored.
-pub fn request_persistent_storage() {
+/// Asks the browser not to evict this app's storage under pressure, and
+/// says whether it agreed (`None` when the browser cannot tell).
+pub async fn request_persistent_storage() -> Option<bool> {
+    let storage = web_sys::window()?.navigator().storage();
+    let granted = JsFuture::from(storage.persist().ok()?).await.ok()?;
+    granted.as_bool()
+}
+
+/// What this browser may do to the app's data, for the Settings page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keeping {
+    /// The browser promised to keep it (persistent storage granted).
+    Kept,
+    /// The browser may delete it when space runs low.
+    MayDelete,
+    /// Safari (not installed to the home screen) deletes it after 7 days unvisited.
+    Safari,
+    /// A private window: deleted when it closes.
+    Private,
+}
+
+/// How safe the app's data is in this browser, given `persist()`'s answer.
+pub async fn storage_keeping(persisted: Option<bool>) -> Keeping {
     let Some(window) = web_sys::window() else {
-        return;
+        return Keeping::MayDelete;
     };
-    let Ok(storage) = window.navigator().storage().persist() else {
-        return;
-    };
-    wasm_bindgen_futures::spawn_local(async move {
-        let _ = JsFuture::from(storage).await;
-    });
+    let agent = window.navigator().user_agent().unwrap_or_default();
+    let safari = agent.contains("Safari")
+        && !agent.contains("Chrome")
+        && !agent.contains("Chromium")
+        && !agent.contains("Android");
+    let installed = js_sys::Reflect::get(&window, &"matchMedia".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call1(&window, &"(display-mode: standalone)".into()).ok())
+        .and_then(|m| js_sys::Reflect::get(&m, &"matches".into()).ok())
+        .and_then(|m| m.as_bool())
+        .unwrap_or(false);
+    let standalone = installed
+        || js_sys::Reflect::get(&window.navigator(), &"standalone".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+    if safari && !standalone {
+        return Keeping::Safari;
+    }
+    // Private windows get a small, fixed quota (Chromium: about 100 MB of
+    // memory-backed storage; Firefox: none persisted).
+    if let Ok(promise) = window.navigator().storage().estimate()
+        && let Ok(estimate) = JsFuture::from(promise).await
+        && let Some(quota) = js_sys::Reflect::get(&estimate, &"quota".into())
+            .ok()
+            .and_then(|q| q.as_f64())
+        && quota > 0.0
+        && quota < 130.0 * 1024.0 * 1024.0
+        && persisted != Some(true)
+    {
+        return Keeping::Private;
+    }
+    if persisted == Some(true) {
+        Keeping::Kept
+    } else {
+        Keeping::MayDelete
+    }
 }
 
 /// Registers the service worker that keeps the app shell for offline use.
-/// Resolves to true once a worker is active.
-pub async fn register_service_worker() -> bool {
+/// Resolves to true once a worker is active; `on_update` is called when a
+/// new version of the app is installed and waits for [`reload_to_update`].
+pub async fn register_service_worker(on_update: impl Fn() + 'static) -> bool {
+    use wasm_bindgen::closure::Closure;
     let Some(window) = web_sys::window() else {
         return false;
     };
     let container = window.navigator().service_worker();
-    if JsFuture::from(container.register("./sw.js")).await.is_err() {
+    let Ok(registration) = JsFuture::from(container.register("./sw.js")).await else {
         return false;
+    };
+    let Ok(registration) = registration.dyn_into::<web_sys::ServiceWorkerRegistration>() else {
+        return false;
+    };
+    let on_update = std::rc::Rc::new(on_update);
+    // A new worker only waits when a page already runs an older one.
+    let waiting_update = {
+        let container = container.clone();
+        move |worker: &web_sys::ServiceWorker| {
+            container.controller().is_some()
+                && js_sys::Reflect::get(worker, &"state".into())
+                    .ok()
+                    .and_then(|s| s.as_string())
+                    .as_deref()
+                    == Some("installed")
+        }
+    };
+    if let Some(waiting) = registration.waiting()
+        && waiting_update(&waiting)
+    {
+        on_update();
     }
+    let found = {
+        let registration = registration.clone();
+        Closure::<dyn Fn()>::new(move || {
+            let Some(installing) = registration.installing() else {
+                return;
+            };
+            let worker = installing.clone();
+            let on_update = on_update.clone();
+            let waiting_update = waiting_update.clone();
+            let changed = Closure::<dyn Fn()>::new(move || {
+                if waiting_update(&worker) {
+                    on_update();
+                }
+            });
+            installing.set_onstatechange(Some(changed.as_ref().unchecked_ref()));
+            changed.forget();
+        })
+    };
+    registration.set_onupdatefound(Some(found.as_ref().unchecked_ref()));
+    found.forget();
+    // Look for a new version now and then, and whenever the app comes back.
+    let check = {
+        let registration = registration.clone();
+        Closure::<dyn Fn()>::new(move || {
+            let _ = registration.update();
+        })
+    };
+    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+        check.as_ref().unchecked_ref(),
+        30 * 60 * 1000,
+    );
+    let _ = window.add_event_listener_with_callback("online", check.as_ref().unchecked_ref());
+    check.forget();
     let Ok(ready) = container.ready() else {
         return false;
     };
@@ -90,6 +198,37 @@ pub async fn register_service_worker() -> bool {
                 .ok()
         })
         .is_some_and(|registration| registration.active().is_some())
+}
+
+/// Lets the waiting new version take over, then reloads into it.
+pub fn reload_to_update() {
+    use wasm_bindgen::closure::Closure;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let container = window.navigator().service_worker();
+    let reload = Closure::<dyn Fn()>::new(|| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    });
+    container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
+    reload.forget();
+    wasm_bindgen_futures::spawn_local(async move {
+        let waiting = JsFuture::from(container.get_registration())
+            .await
+            .ok()
+            .and_then(|r| r.dyn_into::<web_sys::ServiceWorkerRegistration>().ok())
+            .and_then(|r| r.waiting());
+        match waiting {
+            Some(worker) => {
+                let _ = worker.post_message(&"skip-waiting".into());
+            }
+            None => {
+                let _ = web_sys::window().map(|w| w.location().reload());
+            }
+        }
+    });
 }
 
 /// The browser's preferred language tag, such as "es-MX".

@@ -4,17 +4,19 @@
 //! pure core.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use automerge::ActorId;
 
-use super::idb::{ChunkStore, StoreError};
+use super::idb::{ChunkStore, DEVICE_DATABASE, DeviceStore, StoreError};
 use super::platform;
+use super::settings::KnownGroup;
 use crate::core::command::{self, At, Command, MeetingCommand, Refusal};
 use crate::core::history::{self, Event};
 use crate::core::model::{Group, Meeting, linked_documents};
 use crate::core::repo::message::{DecodeError, MAX_FRAME_BYTES, StorageId};
+use crate::core::repo::saving::{SaveLedger, SaveState, Ticket};
 use crate::core::repo::sync::{ConnId, Effect, Link, Share, SyncEngine, Trouble};
 use crate::core::repo::{DocumentId, LoadReport, StoredDoc};
 use crate::core::updates::{self, FileError};
@@ -50,8 +52,25 @@ pub enum RepoEvent {
     Trouble(String, Trouble),
     /// Peers came or went, or sync progressed.
     Status,
-    /// A save finished (true) or failed (false).
-    Saved(DocumentId, Result<(), StoreError>),
+    /// A save began, finished or failed: read [`Repo::unsaved`].
+    Saving,
+}
+
+/// What the shell writes to IndexedDB, each saved on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SaveKey {
+    /// A document's changes (automerge-repo's database).
+    Doc(DocumentId),
+    /// A group's device record: that this phone holds it, its server, "this is me".
+    Record(DocumentId),
+}
+
+impl SaveKey {
+    pub const fn id(self) -> DocumentId {
+        match self {
+            Self::Doc(id) | Self::Record(id) => id,
+        }
+    }
 }
 
 /// Sends one frame on a connection.
@@ -73,13 +92,19 @@ pub struct Repo(Rc<Inner>);
 
 struct Inner {
     store: ChunkStore,
+    device: DeviceStore,
     /// One actor per page load: two tabs must never share one.
     actor: ActorId,
     engine: RefCell<SyncEngine>,
     /// Groups read out of their documents, kept in step so that a command
     /// does not re-read the whole group.
     groups: RefCell<HashMap<DocumentId, Group>>,
-    saving: RefCell<HashSet<DocumentId>>,
+    /// Which edits storage holds; "Saved" is read from here only.
+    ledger: RefCell<SaveLedger<SaveKey>>,
+    /// Device records waiting to be written: `None` removes the record.
+    records: RefCell<HashMap<DocumentId, Option<KnownGroup>>>,
+    /// Documents the member removed from this phone: never saved again.
+    removed: RefCell<std::collections::HashSet<DocumentId>>,
     /// What loading found (damaged chunks), kept for whichever page asks.
     reports: RefCell<HashMap<DocumentId, LoadReport>>,
     wires: RefCell<HashMap<ConnId, Wire>>,
@@ -94,6 +119,12 @@ impl Repo {
     /// When IndexedDB cannot be opened.
     pub async fn open(database: &str) -> Result<Self, StoreError> {
         let store = ChunkStore::open(database).await?;
+        let device = if database == super::idb::DATABASE {
+            DEVICE_DATABASE.to_owned()
+        } else {
+            format!("{database}.device")
+        };
+        let device = DeviceStore::open(&device).await?;
         let storage = store.storage_id().await?;
         let me = format!(
             "common-ground-{}",
@@ -101,10 +132,13 @@ impl Repo {
         );
         Ok(Self(Rc::new(Inner {
             store,
+            device,
             actor: ActorId::from(platform::random_bytes::<16>()),
             engine: RefCell::new(SyncEngine::new(me, Some(storage), linked_documents)),
             groups: RefCell::default(),
-            saving: RefCell::default(),
+            ledger: RefCell::default(),
+            records: RefCell::default(),
+            removed: RefCell::default(),
             reports: RefCell::default(),
             wires: RefCell::default(),
             next_conn: Cell::new(1),
@@ -124,7 +158,8 @@ impl Repo {
         }
     }
 
-    /// Creates a new group document in memory; call [`Repo::flush`] to store it.
+    /// Creates a new group document in memory; call [`Repo::save`] to store
+    /// it, after [`Repo::record`] so that its record is written first.
     ///
     /// # Errors
     /// When the name is refused.
@@ -204,16 +239,26 @@ impl Repo {
     /// Re-reads a group from its document into the cache, first merging
     /// any map two phones made at once (see [`command::heal`]).
     fn read_group(&self, id: DocumentId) -> Option<Group> {
+        let mut healed = false;
         let group = {
             let mut engine = self.0.engine.borrow_mut();
             let doc = engine.document_mut(id)?;
             if command::heal(doc.doc_mut(), platform::now_ms()) {
                 engine.local_change(id);
+                healed = true;
             }
             command::read(engine.document(id)?.doc()).ok()?
         };
         self.0.groups.borrow_mut().insert(id, group.clone());
+        if healed {
+            self.save(id);
+        }
         Some(group)
+    }
+
+    /// Whether the document is in memory.
+    pub fn holds(&self, id: DocumentId) -> bool {
+        self.0.engine.borrow().has(id)
     }
 
     /// The group as last read, if it is open.
@@ -240,6 +285,7 @@ impl Repo {
             .engine
             .borrow_mut()
             .add_document(StoredDoc::new(id, doc), Vec::new());
+        self.save(id);
         let listed = self.apply(
             group,
             &Command::AddMeeting {
@@ -285,6 +331,7 @@ impl Repo {
             meeting
         };
         self.drive();
+        self.save(id);
         Ok(meeting)
     }
 
@@ -312,6 +359,9 @@ impl Repo {
             changed
         };
         self.drive();
+        if changed {
+            self.save(id);
+        }
         Ok(changed)
     }
 
@@ -336,28 +386,41 @@ impl Repo {
             group.clone()
         };
         self.drive();
+        self.save(id);
         Ok(group)
     }
 
-    /// Writes everything not yet stored for a document. Saves of one
-    /// document never overlap: a call during a save returns at once and the
-    /// running save picks its changes up before it finishes.
+    /// Saves a document's changes and waits until it is saved or a write
+    /// failed (the failure is retried on its own meanwhile).
     ///
     /// # Errors
-    /// When IndexedDB fails; the changes stay in memory and the next flush
-    /// tries again.
+    /// When IndexedDB fails; the changes stay in memory.
     pub async fn flush(&self, id: DocumentId) -> Result<(), StoreError> {
-        if !self.0.saving.borrow_mut().insert(id) {
-            return Ok(());
+        self.save(id);
+        loop {
+            match self.0.ledger.borrow().state(&SaveKey::Doc(id)) {
+                SaveState::Saved => return Ok(()),
+                SaveState::Failed { error, .. } => return Err(StoreError(error)),
+                SaveState::Saving => {}
+            }
+            platform::sleep(10).await;
         }
-        let result = self.write_until_saved(id).await;
-        self.0.saving.borrow_mut().remove(&id);
-        result
     }
 
-    /// Whether any document has changes IndexedDB does not hold yet.
+    /// Whether anything is not in IndexedDB yet: a write in flight or
+    /// failed, or changes no write has been asked for.
     pub fn has_unsaved_changes(&self) -> bool {
-        let ids: Vec<DocumentId> = self.0.engine.borrow().document_ids().collect();
+        if !self.0.ledger.borrow().all_saved() {
+            return true;
+        }
+        let removed = self.0.removed.borrow();
+        let ids: Vec<DocumentId> = self
+            .0
+            .engine
+            .borrow()
+            .document_ids()
+            .filter(|id| !removed.contains(id))
+            .collect();
         let mut engine = self.0.engine.borrow_mut();
         ids.into_iter().any(|id| {
             engine
@@ -366,22 +429,177 @@ impl Repo {
         })
     }
 
-    async fn write_until_saved(&self, id: DocumentId) -> Result<(), StoreError> {
-        loop {
-            let plan = self
-                .0
-                .engine
-                .borrow_mut()
-                .document_mut(id)
-                .and_then(StoredDoc::save);
-            let Some(plan) = plan else { return Ok(()) };
-            if let Err(error) = self.0.store.write(&plan).await {
-                if let Some(doc) = self.0.engine.borrow_mut().document_mut(id) {
-                    doc.save_failed(plan);
+    /// What is not saved yet, and where each stands.
+    pub fn unsaved(&self) -> Vec<(SaveKey, SaveState)> {
+        self.0.ledger.borrow().unsaved()
+    }
+
+    /// The group a document belongs to: itself, or the group listing it.
+    pub fn group_of(&self, id: DocumentId) -> Option<DocumentId> {
+        if self.0.groups.borrow().contains_key(&id) {
+            return Some(id);
+        }
+        let engine = self.0.engine.borrow();
+        self.0.groups.borrow().keys().copied().find(|group| {
+            engine
+                .document(*group)
+                .is_some_and(|doc| linked_documents(doc.doc()).contains(&id))
+        })
+    }
+
+    /// Counts a change of a document and writes it to IndexedDB. Every
+    /// change goes through here, the member's own and a peer's alike.
+    pub fn save(&self, id: DocumentId) {
+        if self.0.removed.borrow().contains(&id) {
+            return;
+        }
+        self.0.ledger.borrow_mut().changed(&SaveKey::Doc(id));
+        self.kick(SaveKey::Doc(id));
+    }
+
+    /// Writes (or, with `None`, removes) a group's device record. A
+    /// document waits for its group's record, so storage never holds a
+    /// group this phone does not list.
+    pub fn record(&self, id: DocumentId, group: Option<KnownGroup>) {
+        self.0.records.borrow_mut().insert(id, group);
+        self.0.ledger.borrow_mut().changed(&SaveKey::Record(id));
+        self.kick(SaveKey::Record(id));
+    }
+
+    /// Removes a group and its meetings from this phone: their documents,
+    /// then the group's record (so an interrupted removal leaves at most a
+    /// "group on its way" card, never a group without its record).
+    ///
+    /// # Errors
+    /// When IndexedDB fails to delete; the group stays.
+    pub async fn remove_group(&self, id: DocumentId) -> Result<(), StoreError> {
+        let linked = self
+            .0
+            .engine
+            .borrow()
+            .document(id)
+            .map(|doc| linked_documents(doc.doc()))
+            .unwrap_or_default();
+        let ids: Vec<DocumentId> = std::iter::once(id).chain(linked).collect();
+        self.0.removed.borrow_mut().extend(ids.iter().copied());
+        for doc in &ids {
+            self.0.ledger.borrow_mut().forget(&SaveKey::Doc(*doc));
+        }
+        if let Err(error) = self.0.store.delete_documents(&ids).await {
+            let mut removed = self.0.removed.borrow_mut();
+            for doc in &ids {
+                removed.remove(doc);
+            }
+            drop(removed);
+            for doc in ids {
+                self.save(doc);
+            }
+            return Err(error);
+        }
+        self.0.groups.borrow_mut().remove(&id);
+        self.record(id, None);
+        Ok(())
+    }
+
+    /// The device records IndexedDB holds.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to read.
+    pub async fn records(&self) -> Result<Vec<KnownGroup>, StoreError> {
+        self.0.device.groups().await
+    }
+
+    /// The ids of every document stored on this phone.
+    ///
+    /// # Errors
+    /// When IndexedDB fails to read.
+    pub async fn stored_documents(&self) -> Result<Vec<DocumentId>, StoreError> {
+        self.0.store.document_ids().await
+    }
+
+    /// Starts a write of `key` unless one is in flight (its end starts the
+    /// next) or nothing is new.
+    fn kick(&self, key: SaveKey) {
+        let record_pending = match key {
+            SaveKey::Doc(id) => {
+                self.0.ledger.borrow().state(&SaveKey::Record(id)) != SaveState::Saved
+            }
+            SaveKey::Record(_) => false,
+        };
+        if record_pending {
+            // The record's write starts this one when it is done.
+            self.emit(RepoEvent::Saving);
+            return;
+        }
+        let Some(ticket) = self.0.ledger.borrow_mut().begin(&key) else {
+            return;
+        };
+        self.emit(RepoEvent::Saving);
+        let repo = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = match key {
+                SaveKey::Doc(id) => repo.write_doc(id).await,
+                SaveKey::Record(id) => repo.write_record(id).await,
+            };
+            repo.finished(&ticket, result);
+        });
+    }
+
+    fn finished(&self, ticket: &Ticket<SaveKey>, result: Result<(), StoreError>) {
+        let key = ticket.key;
+        match result {
+            Ok(()) => {
+                let again = self.0.ledger.borrow_mut().succeeded(ticket);
+                if again {
+                    self.kick(key);
                 }
-                return Err(error);
+                if let SaveKey::Record(id) = key {
+                    self.kick(SaveKey::Doc(id));
+                }
+            }
+            Err(error) => {
+                let wait = self.0.ledger.borrow_mut().failed(ticket, error.0);
+                let repo = self.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    platform::sleep(i32::try_from(wait).unwrap_or(i32::MAX)).await;
+                    repo.kick(key);
+                });
             }
         }
+        self.emit(RepoEvent::Saving);
+    }
+
+    /// Tries every failed save now (space was freed, the member asked).
+    pub fn retry_saves(&self) {
+        let keys: Vec<SaveKey> = self.unsaved().into_iter().map(|(key, _)| key).collect();
+        for key in keys {
+            self.kick(key);
+        }
+    }
+
+    /// Writes what a document's storage lacks, in one transaction.
+    async fn write_doc(&self, id: DocumentId) -> Result<(), StoreError> {
+        let plan = self
+            .0
+            .engine
+            .borrow_mut()
+            .document_mut(id)
+            .and_then(StoredDoc::save);
+        let Some(plan) = plan else { return Ok(()) };
+        let written = self.0.store.write(&plan).await;
+        if written.is_err()
+            && let Some(doc) = self.0.engine.borrow_mut().document_mut(id)
+        {
+            doc.save_failed(plan);
+        }
+        written
+    }
+
+    async fn write_record(&self, id: DocumentId) -> Result<(), StoreError> {
+        let Some(record) = self.0.records.borrow().get(&id).cloned() else {
+            return Ok(());
+        };
+        self.0.device.put(&id.to_string(), record.as_ref()).await
     }
 
     // ---- updates files ----
@@ -512,9 +730,18 @@ impl Repo {
         self.0.engine.borrow().peers()
     }
 
-    /// Changes of a document no peer is known to have yet.
-    pub fn unshared_changes(&self, id: DocumentId) -> usize {
-        self.0.engine.borrow_mut().unshared_changes(id)
+    /// Changes of a group and every meeting of it on this phone that no
+    /// peer is known to have yet.
+    pub fn unshared_changes(&self, group: DocumentId) -> usize {
+        let mut engine = self.0.engine.borrow_mut();
+        let linked = engine
+            .document(group)
+            .map(|doc| linked_documents(doc.doc()))
+            .unwrap_or_default();
+        std::iter::once(group)
+            .chain(linked)
+            .map(|id| engine.unshared_changes(id))
+            .sum()
     }
 
     /// Carries out what the engine asked for.
@@ -580,11 +807,7 @@ impl Repo {
     }
 
     fn save_soon(&self, id: DocumentId) {
-        let repo = self.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let result = repo.flush(id).await;
-            repo.emit(RepoEvent::Saved(id, result));
-        });
+        self.save(id);
     }
 
     fn save_sync_state(&self, document: DocumentId, storage: StorageId, state: Vec<u8>) {

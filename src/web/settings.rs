@@ -1,5 +1,8 @@
 //! Device settings, kept in localStorage and never synced: the language
-//! chosen on this phone and the groups this phone holds.
+//! chosen on this phone and other preferences. The groups this phone holds
+//! (with their servers and "this is me") are kept durably in IndexedDB
+//! (`idb::DeviceStore`); localStorage keeps a copy for a fast first paint
+//! and for phones upgrading from the version that kept them only here.
 
 use gloo::storage::{LocalStorage, Storage};
 use std::collections::BTreeMap;
@@ -19,6 +22,10 @@ pub struct KnownGroup {
     /// (`wss://...`); a device setting, as each phone may reach a different one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
+    /// "This is me": the member this phone is in the group. Kept in the
+    /// settings' `me` map in localStorage, in the record in IndexedDB.
+    #[serde(skip)]
+    pub me: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +44,9 @@ pub struct Settings {
     /// A STUN server for phone-to-phone sync across networks; none at meetings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stun: Option<String>,
+    /// The groups above were moved into IndexedDB (done once per phone).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub moved_to_idb: bool,
 }
 
 impl Settings {
@@ -59,8 +69,30 @@ impl Settings {
                 id: id.to_owned(),
                 name: name.to_owned(),
                 server: None,
+                me: None,
             }),
         }
+    }
+
+    /// The groups as kept here, each with its "this is me" (for moving them
+    /// into IndexedDB once).
+    pub fn known_groups(&self) -> Vec<KnownGroup> {
+        self.groups
+            .iter()
+            .map(|g| KnownGroup {
+                me: self.me.get(&g.id).cloned(),
+                ..g.clone()
+            })
+            .collect()
+    }
+
+    /// Keeps a copy of the groups IndexedDB holds.
+    pub fn copy_groups(&mut self, groups: &[KnownGroup]) {
+        self.groups = groups.to_vec();
+        self.me = groups
+            .iter()
+            .filter_map(|g| Some((g.id.clone(), g.me.clone()?)))
+            .collect();
     }
 
     /// Sets (or clears) the sync server of a group this phone holds.

@@ -127,6 +127,11 @@ impl ServerLink {
         &self.0.url
     }
 
+    /// The connection while the server is connected.
+    pub fn conn(&self) -> Option<ConnId> {
+        self.0.conn.get()
+    }
+
     /// Offers the server a different set of groups.
     pub fn set_share(&self, share: Share) {
         if let Some(conn) = self.0.conn.get() {

@@ -746,4 +746,50 @@ pub const TEXTS: &[(Key, &str)] = &[
     (FinalNoticeCol, "Final notice"),
     (PhoneUpToDateOn, "up to date on {date}"),
     (No, "No"),
+    // issue 15
+    (NotSavedIn, "Not saved: {group}"),
+    (
+        DiskFull,
+        "This phone's storage is full, so your changes are not saved. They are kept while this page stays open: free some space (delete old photos, videos or apps), then tap “Try again”.",
+    ),
+    (DiskFullShort, "Storage full — not saved"),
+    (
+        SaveFailed,
+        "Your changes could not be saved ({error}). They are kept while this page stays open, and saving is tried again every few seconds.",
+    ),
+    (TryAgain, "Try again"),
+    (
+        NotOnServerYet,
+        "Some changes are not on the sync server yet",
+    ),
+    (RemoveFromPhone, "Remove from this phone"),
+    (
+        RemoveConfirm,
+        "Remove “{group}” from this phone? It stays on other phones and on its sync server, but this phone forgets it. Save it as a file first if you may want it back.",
+    ),
+    (SaveAsFile, "Save as a file first"),
+    (Remove, "Remove"),
+    (StorageHeading, "Storage on this phone"),
+    (
+        StorageKept,
+        "This browser keeps the app's data until you delete it.",
+    ),
+    (
+        StorageMayDelete,
+        "This browser may delete the app's data when space runs low. To keep your groups safe, install the app to the home screen, set a sync server, or save your groups as files.",
+    ),
+    (
+        StorageSafari,
+        "Safari deletes a website's data after 7 days without a visit. Add the app to the home screen (Share → Add to Home Screen), set a sync server, or save your groups as files.",
+    ),
+    (
+        StoragePrivate,
+        "This looks like a private window: everything here is deleted when it closes. Open the app in a normal window.",
+    ),
+    (NewVersion, "A new version is ready"),
+    (Reload, "Reload"),
+    (
+        UnsavedWarning,
+        "Some changes are only in memory. Keep this page open until they are saved.",
+    ),
 ];

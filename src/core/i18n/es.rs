@@ -770,4 +770,50 @@ pub const TEXTS: &[(Key, &str)] = &[
     (FinalNoticeCol, "Aviso final"),
     (PhoneUpToDateOn, "al día el {date}"),
     (No, "No"),
+    // issue 15
+    (NotSavedIn, "Sin guardar: {group}"),
+    (
+        DiskFull,
+        "El almacenamiento de este teléfono está lleno y tus cambios no se guardan. Se conservan mientras esta página siga abierta: libera espacio (borra fotos, videos o aplicaciones viejas) y toca «Intentar de nuevo».",
+    ),
+    (DiskFullShort, "Almacenamiento lleno: sin guardar"),
+    (
+        SaveFailed,
+        "No se pudieron guardar tus cambios ({error}). Se conservan mientras esta página siga abierta y se vuelve a intentar cada pocos segundos.",
+    ),
+    (TryAgain, "Intentar de nuevo"),
+    (
+        NotOnServerYet,
+        "Algunos cambios aún no están en el servidor de sincronización",
+    ),
+    (RemoveFromPhone, "Quitar de este teléfono"),
+    (
+        RemoveConfirm,
+        "¿Quitar «{group}» de este teléfono? Sigue en los otros teléfonos y en su servidor, pero este teléfono lo olvida. Guárdalo antes como archivo si quizá lo quieras recuperar.",
+    ),
+    (SaveAsFile, "Guardar antes como archivo"),
+    (Remove, "Quitar"),
+    (StorageHeading, "Almacenamiento en este teléfono"),
+    (
+        StorageKept,
+        "Este navegador guarda los datos de la aplicación hasta que tú los borres.",
+    ),
+    (
+        StorageMayDelete,
+        "Este navegador puede borrar los datos de la aplicación si falta espacio. Para proteger tus grupos, instala la aplicación en la pantalla de inicio, configura un servidor de sincronización o guarda tus grupos como archivos.",
+    ),
+    (
+        StorageSafari,
+        "Safari borra los datos de un sitio tras 7 días sin visitarlo. Añade la aplicación a la pantalla de inicio (Compartir → Añadir a pantalla de inicio), configura un servidor de sincronización o guarda tus grupos como archivos.",
+    ),
+    (
+        StoragePrivate,
+        "Parece una ventana privada: todo se borra al cerrarla. Abre la aplicación en una ventana normal.",
+    ),
+    (NewVersion, "Hay una nueva versión lista"),
+    (Reload, "Recargar"),
+    (
+        UnsavedWarning,
+        "Algunos cambios solo están en memoria. Deja esta página abierta hasta que se guarden.",
+    ),
 ];

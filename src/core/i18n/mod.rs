@@ -605,6 +605,26 @@ keys! {
     FinalNoticeCol,
     PhoneUpToDateOn,
     No,
+
+    // issue 15
+    NotSavedIn,
+    DiskFull,
+    DiskFullShort,
+    SaveFailed,
+    TryAgain,
+    NotOnServerYet,
+    RemoveFromPhone,
+    RemoveConfirm,
+    SaveAsFile,
+    Remove,
+    StorageHeading,
+    StorageKept,
+    StorageMayDelete,
+    StorageSafari,
+    StoragePrivate,
+    NewVersion,
+    Reload,
+    UnsavedWarning,
 }
 
 /// The message for a refused command, in the member's language.

@@ -815,4 +815,50 @@ pub const TEXTS: &[(Key, &str)] = &[
     (FinalNoticeCol, "Aviso final"),
     (PhoneUpToDateOn, "atualizado em {date}"),
     (No, "Não"),
+    // issue 15
+    (NotSavedIn, "Não salvo: {group}"),
+    (
+        DiskFull,
+        "O armazenamento deste celular está cheio e suas alterações não foram salvas. Elas ficam guardadas enquanto esta página estiver aberta: libere espaço (apague fotos, vídeos ou apps antigos) e toque em “Tentar de novo”.",
+    ),
+    (DiskFullShort, "Armazenamento cheio — não salvo"),
+    (
+        SaveFailed,
+        "Não foi possível salvar suas alterações ({error}). Elas ficam guardadas enquanto esta página estiver aberta, e o app tenta salvar de novo a cada poucos segundos.",
+    ),
+    (TryAgain, "Tentar de novo"),
+    (
+        NotOnServerYet,
+        "Algumas alterações ainda não estão no servidor de sincronização",
+    ),
+    (RemoveFromPhone, "Remover deste celular"),
+    (
+        RemoveConfirm,
+        "Remover “{group}” deste celular? Ele continua nos outros celulares e no servidor, mas este celular o esquece. Salve-o antes como arquivo se quiser recuperá-lo.",
+    ),
+    (SaveAsFile, "Salvar antes como arquivo"),
+    (Remove, "Remover"),
+    (StorageHeading, "Armazenamento neste celular"),
+    (
+        StorageKept,
+        "Este navegador guarda os dados do app até você apagá-los.",
+    ),
+    (
+        StorageMayDelete,
+        "Este navegador pode apagar os dados do app quando faltar espaço. Para proteger seus grupos, instale o app na tela inicial, configure um servidor de sincronização ou salve seus grupos como arquivos.",
+    ),
+    (
+        StorageSafari,
+        "O Safari apaga os dados de um site depois de 7 dias sem visita. Adicione o app à tela inicial (Compartilhar → Adicionar à Tela de Início), configure um servidor de sincronização ou salve seus grupos como arquivos.",
+    ),
+    (
+        StoragePrivate,
+        "Parece uma janela anônima: tudo é apagado quando ela fecha. Abra o app numa janela normal.",
+    ),
+    (NewVersion, "Uma nova versão está pronta"),
+    (Reload, "Recarregar"),
+    (
+        UnsavedWarning,
+        "Algumas alterações estão só na memória. Deixe esta página aberta até que sejam salvas.",
+    ),
 ];

@@ -636,4 +636,47 @@ pub const TEXTS: &[(Key, &str)] = &[
     (FinalNoticeCol, "最后提醒"),
     (PhoneUpToDateOn, "{date}已同步到最新"),
     (No, "否"),
+    // issue 15
+    (NotSavedIn, "还没保存：{group}"),
+    (
+        DiskFull,
+        "这部手机的存储空间满了，改动没有保存。只要这个页面开着，改动就还在：请腾出一些空间（删掉旧照片、视频或应用），然后点“再试一次”。",
+    ),
+    (DiskFullShort, "存储空间已满——没有保存"),
+    (
+        SaveFailed,
+        "改动没能保存（{error}）。只要这个页面开着，改动就还在，几秒后会自动再试。",
+    ),
+    (TryAgain, "再试一次"),
+    (NotOnServerYet, "有些改动还不在同步服务器上"),
+    (RemoveFromPhone, "从这部手机移除"),
+    (
+        RemoveConfirm,
+        "要把“{group}”从这部手机移除吗？其他手机和同步服务器上还有，但这部手机会把它忘掉。如果以后可能还要，请先存成文件。",
+    ),
+    (SaveAsFile, "先存成文件"),
+    (Remove, "移除"),
+    (StorageHeading, "这部手机上的存储"),
+    (
+        StorageKept,
+        "这个浏览器会一直保留应用的数据，直到你自己删除。",
+    ),
+    (
+        StorageMayDelete,
+        "空间不够时，这个浏览器可能会删掉应用的数据。为了保护你的小组，请把应用安装到主屏幕、设置同步服务器，或把小组存成文件。",
+    ),
+    (
+        StorageSafari,
+        "Safari 会删掉 7 天没有访问的网站数据。请把应用添加到主屏幕（分享 → 添加到主屏幕）、设置同步服务器，或把小组存成文件。",
+    ),
+    (
+        StoragePrivate,
+        "这看起来是无痕窗口：关掉后所有内容都会被删除。请在普通窗口里打开应用。",
+    ),
+    (NewVersion, "新版本已经准备好了"),
+    (Reload, "重新加载"),
+    (
+        UnsavedWarning,
+        "有些改动只在内存里。请先别关这个页面，等它们保存好。",
+    ),
 ];

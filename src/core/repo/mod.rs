@@ -4,6 +4,7 @@
 mod document_id;
 pub mod guard;
 pub mod message;
+pub mod saving;
 mod storage;
 pub mod sync;
 

@@ -157,6 +157,9 @@ pub struct StoredDoc {
     chunks: Vec<ChunkInfo>,
     /// Heads already in storage; `save` writes what came after them.
     saved_heads: Vec<ChangeHash>,
+    /// The last write failed: the retry writes only the changes since the
+    /// last good save, not a whole new snapshot (a full disk stays full).
+    after_failure: bool,
 }
 
 impl StoredDoc {
@@ -167,6 +170,7 @@ impl StoredDoc {
             doc,
             chunks: Vec::new(),
             saved_heads: Vec::new(),
+            after_failure: false,
         }
     }
 
@@ -212,6 +216,7 @@ impl StoredDoc {
             doc,
             chunks,
             saved_heads,
+            after_failure: false,
         };
         (loaded, report)
     }
@@ -251,7 +256,8 @@ impl StoredDoc {
         }
         let previous_heads = std::mem::replace(&mut self.saved_heads, heads.clone());
         let previous_chunks = self.chunks.clone();
-        if self.chunks.is_empty() || should_compact(&self.chunks) {
+        let compact = !std::mem::take(&mut self.after_failure) && should_compact(&self.chunks);
+        if self.chunks.is_empty() || compact {
             let bytes = self.doc.save();
             let put = ChunkKey::snapshot(self.id, &heads);
             let delete: Vec<ChunkKey> = self
@@ -293,6 +299,7 @@ impl StoredDoc {
     pub fn save_failed(&mut self, plan: SavePlan) {
         self.saved_heads = plan.previous_heads;
         self.chunks = plan.previous_chunks;
+        self.after_failure = true;
     }
 }
 
@@ -370,6 +377,32 @@ mod tests {
         assert_eq!(second.put.kind, ChunkKind::Incremental);
         assert!(second.delete.is_empty());
         assert!(second.bytes.len() < first.bytes.len() + 64);
+    }
+
+    #[test]
+    fn a_retry_after_a_failed_compaction_writes_only_the_changes() {
+        let mut doc = StoredDoc::new(id(), AutoCommit::new().with_actor(actor(1)));
+        edit(&mut doc, "first", 0);
+        doc.save().unwrap();
+        let compaction = (1..100)
+            .find_map(|n| {
+                edit(&mut doc, &format!("k{n}"), n);
+                let plan = doc.save().unwrap();
+                (plan.put.kind == ChunkKind::Snapshot).then_some(plan)
+            })
+            .expect("a compaction comes due");
+        doc.save_failed(compaction);
+        let retry = doc.save().unwrap();
+        assert_eq!(retry.put.kind, ChunkKind::Incremental);
+        assert!(retry.delete.is_empty());
+        doc.save_failed(retry);
+        edit(&mut doc, "more", 1);
+        let again = doc.save().unwrap();
+        assert_eq!(
+            again.put.kind,
+            ChunkKind::Incremental,
+            "every retry stays small"
+        );
     }
 
     #[test]

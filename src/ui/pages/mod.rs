@@ -71,6 +71,8 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
             view! { {stale} {warning} {children()} }.into_any()
         }
         Gate::Failed(error) => {
+            // An invite that found nothing: look again, or forget it.
+            let not_found = matches!(error, OpenError::NotOnServer);
             let text = move || match &error {
                 OpenError::NotHere => app.t(Key::GroupNotFound).to_owned(),
                 OpenError::NotOnServer => app.t(Key::ErrNotOnServer).to_owned(),
@@ -78,18 +80,41 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
                 OpenError::Storage(error) => app.tf(Key::ErrStorage, &[("error", &error.0)]),
             };
             view! {
-                <p class="error" role="alert">{text}</p>
+                <p class="error" role="alert" data-testid="open-failed">{text}</p>
+                <Show when=move || not_found>
+                    <button type="button" class="primary" on:click=move |_| app.try_again(id)>
+                        {move || app.t(Key::TryAgain)}
+                    </button>
+                    <RemoveArriving id=id />
+                </Show>
                 <a class="button" href="#/">{move || app.t(Key::Back)}</a>
             }
             .into_any()
         }
         Gate::Fetching => view! {
             <p class="notice" role="status" data-testid="fetching">{move || app.t(Key::FetchingGroup)}</p>
+            <RemoveArriving id=id />
         }
         .into_any(),
         // Reading from IndexedDB takes a moment; show nothing, not a spinner.
         Gate::Loading => ().into_any(),
     }
+    }
+}
+
+/// Forgets a group that has not arrived (there is nothing of it to save).
+#[component]
+fn RemoveArriving(id: DocumentId) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let remove = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = app.remove_group(id).await;
+        });
+    };
+    view! {
+        <button type="button" on:click=remove data-testid="remove-arriving">
+            {move || app.t(Key::RemoveFromPhone)}
+        </button>
     }
 }
 

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::core::i18n::{Key, Lang};
 use crate::ui::components::PageTitle;
 use crate::ui::state::AppState;
+use crate::web::platform::{self, Keeping};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -18,6 +19,32 @@ pub fn SettingsPage() -> impl IntoView {
         <div class="panel">
             <LanguageChoice legend=Key::Language on_pick=move |lang| app.set_lang(lang) />
         </div>
+        <StorageKeeping />
+    }
+}
+
+/// Whether this browser keeps the app's data, and what to do if it may not.
+#[component]
+fn StorageKeeping() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    // Asking again is harmless: the browser answers what it decided.
+    let keeping = LocalResource::new(|| async {
+        let persisted = platform::request_persistent_storage().await;
+        platform::storage_keeping(persisted).await
+    });
+    let text = move || {
+        keeping.get().map(|keeping| match keeping {
+            Keeping::Kept => ("quiet", app.t(Key::StorageKept)),
+            Keeping::MayDelete => ("notice", app.t(Key::StorageMayDelete)),
+            Keeping::Safari => ("notice", app.t(Key::StorageSafari)),
+            Keeping::Private => ("notice", app.t(Key::StoragePrivate)),
+        })
+    };
+    view! {
+        <section class="panel" aria-labelledby="storage-heading">
+            <h2 id="storage-heading">{move || app.t(Key::StorageHeading)}</h2>
+            {move || text().map(|(class, text)| view! { <p class=class data-testid="storage-keeping">{text}</p> })}
+        </section>
     }
 }
 

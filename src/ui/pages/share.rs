@@ -11,6 +11,7 @@ use crate::core::route::Route;
 use crate::core::text::sync_server_address;
 use crate::ui::components::{PageTitle, SyncDetails, TextField};
 use crate::ui::state::AppState;
+use crate::web::platform;
 
 #[component]
 pub fn SharePage(id: DocumentId) -> impl IntoView {
@@ -104,6 +105,55 @@ fn ShareView(id: DocumentId) -> impl IntoView {
                     .into_any()
                 }
             }}
+        </section>
+        <RemoveGroup id=id />
+    }
+}
+
+/// Removes the group from this phone, offering first to keep it as a file.
+#[component]
+fn RemoveGroup(id: DocumentId) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let asking = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let name = move || app.group(id).get().map(|g| g.name).unwrap_or_default();
+    let save_file = move |_| {
+        let Some(bytes) = app.store().and_then(|repo| repo.updates_file(id)) else {
+            return;
+        };
+        let file_name = format!(
+            "{}-{}.cgupdates",
+            crate::core::text::file_stem(&name()),
+            app.today.get_untracked()
+        );
+        if let Err(why) = platform::download_bytes(&file_name, "application/octet-stream", &bytes) {
+            error.set(Some(why));
+        }
+    };
+    let remove = move |_| {
+        leptos::task::spawn_local(async move {
+            if let Err(why) = app.remove_group(id).await {
+                error.set(Some(app.tf(Key::ErrStorage, &[("error", &why)])));
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="remove-heading">
+            <h2 id="remove-heading">{move || app.t(Key::RemoveFromPhone)}</h2>
+            <Show
+                when=move || asking.get()
+                fallback=move || view! {
+                    <button type="button" on:click=move |_| asking.set(true) data-testid="remove-group">
+                        {move || app.t(Key::RemoveFromPhone)}
+                    </button>
+                }
+            >
+                <p role="alert">{move || app.tf(Key::RemoveConfirm, &[("group", &name())])}</p>
+                <button type="button" class="primary" on:click=save_file>{move || app.t(Key::SaveAsFile)}</button>
+                <button type="button" class="danger" on:click=remove data-testid="remove-confirm">{move || app.t(Key::Remove)}</button>
+                <button type="button" on:click=move |_| asking.set(false)>{move || app.t(Key::Cancel)}</button>
+            </Show>
+            {move || error.get().map(|text| view! { <p class="error" role="alert">{text}</p> })}
         </section>
     }
 }

@@ -1,0 +1,104 @@
+// Invites that end and counts that are true: an invite to a group the sync
+// server lacks stops looking with a message, "Try again" and "Remove"; any
+// group can be removed from this phone after offering a file; meeting notes
+// typed offline count as changes only on this phone, and the share page
+// never claims the server has everything when it does not.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateAutomergeUrl } from '@automerge/automerge-repo';
+import { serve, launch, shot, startSyncServer, saved, createGroup } from './lib.mjs';
+import { setServer, groupHash } from './kill.mjs';
+
+let app;
+before(async () => { app = await serve(); });
+after(async () => { await app?.close(); });
+
+test('an invite to a group the server lacks ends with a message, and can be removed', async (t) => {
+  const server = await startSyncServer(t);
+  const { page, errors } = await launch(t);
+  // A well-formed invite to a group nobody has.
+  const missing = generateAutomergeUrl();
+  await page.goto(`${app.url}#/join/${missing}?server=${encodeURIComponent(server.url)}`);
+  await page.getByTestId('fetching').waitFor();
+  const started = Date.now();
+  await page.getByTestId('open-failed').getByText("The sync server doesn't have this group").waitFor({ timeout: 45_000 });
+  const waited = Date.now() - started;
+  assert.ok(waited < 40_000, `gave up after ${waited} ms`);
+  await page.getByRole('button', { name: 'Try again' }).waitFor();
+  await shot(page, 'invite-not-found');
+  // Home lists it as a group on its way until it is removed.
+  await page.getByTestId('remove-arriving').click();
+  await page.getByRole('heading', { level: 1, name: 'Your groups' }).waitFor();
+  await page.getByText('No groups on this phone yet.').waitFor();
+  await page.reload();
+  await page.getByText('No groups on this phone yet.').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('an invite whose server never answers stops looking after 30 s', async (t) => {
+  // A server that takes the connection and never says a word: no peer ever
+  // says "unavailable", so only the app's own clock ends the wait.
+  const { WebSocketServer } = await import('ws');
+  const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  t.after(() => new Promise((resolve) => {
+    for (const client of silent.clients) client.terminate();
+    silent.close(resolve);
+  }));
+  await new Promise((resolve) => silent.once('listening', resolve));
+  const { page, errors } = await launch(t);
+  const url = `ws://127.0.0.1:${silent.address().port}`;
+  await page.goto(`${app.url}#/join/${generateAutomergeUrl()}?server=${encodeURIComponent(url)}`);
+  await page.getByTestId('fetching').waitFor();
+  const started = Date.now();
+  await page.getByTestId('open-failed').waitFor({ timeout: 45_000 });
+  const waited = Date.now() - started;
+  assert.ok(waited > 25_000 && waited < 40_000, `gave up after ${waited} ms`);
+  // "Try again" looks again (and, with the same silence, says so again).
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.getByTestId('fetching').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a group is removed from this phone after the offer to keep it as a file', async (t) => {
+  const { page, errors } = await launch(t);
+  await createGroup(page, app.url, 'Leaving Garden');
+  await saved(page);
+  await page.goto(`${page.url()}/share`);
+  await page.getByTestId('remove-group').click();
+  await page.getByText(/Remove “Leaving Garden” from this phone\?/).waitFor();
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save as a file first' }).click();
+  assert.match((await download).suggestedFilename(), /\.cgupdates$/);
+  await shot(page, 'share-remove');
+  await page.getByTestId('remove-confirm').click();
+  await page.getByText('No groups on this phone yet.').waitFor();
+  await page.reload();
+  await page.getByText('No groups on this phone yet.').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('meeting notes typed offline are counted, and the share page does not claim the server has them', async (t) => {
+  const server = await startSyncServer(t);
+  const { page, context, errors } = await launch(t);
+  await createGroup(page, app.url, 'Counting Garden');
+  const hash = groupHash(page);
+  await page.getByLabel('What the meeting is').fill('Offline meeting');
+  await page.getByRole('button', { name: 'Add meeting' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Offline meeting' }).waitFor();
+  const meeting = page.url();
+  await setServer(page, app.url, hash, server.url);
+  await page.getByTestId('unshared').getByText('Everything here is also on the sync server').waitFor();
+
+  await context.setOffline(true);
+  await server.stop();
+  await page.goto(meeting);
+  await page.getByTestId('notes').fill('Typed with no signal.');
+  await saved(page);
+  await page.getByTestId('unshared-bar').getByText(/changes? only on this phone/).waitFor();
+  await shot(page, 'status-offline-notes');
+  await page.goto(`${app.url}${hash}/share`);
+  await page.getByTestId('unshared').getByText(/changes? only on this phone/).waitFor();
+  assert.equal(await page.getByText('Everything here is also on the sync server').count(), 0);
+  await shot(page, 'share-offline-notes');
+  assert.deepEqual(errors, []);
+});
