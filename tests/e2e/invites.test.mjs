@@ -19,6 +19,8 @@ test('an invite to a group the server lacks ends with a message, and can be remo
   // A well-formed invite to a group nobody has.
   const missing = generateAutomergeUrl();
   await page.goto(`${app.url}#/join/${missing}?server=${encodeURIComponent(server.url)}`);
+  // An invite asks first; nothing is looked for until the member joins.
+  await page.getByRole('button', { name: 'Join the group' }).click();
   await page.getByTestId('fetching').waitFor();
   const started = Date.now();
   await page.getByTestId('open-failed').getByText("The sync server doesn't have this group").waitFor({ timeout: 45_000 });
@@ -48,6 +50,8 @@ test('an invite whose server never answers stops looking after 30 s', async (t) 
   const { page, errors } = await launch(t);
   const url = `ws://127.0.0.1:${silent.address().port}`;
   await page.goto(`${app.url}#/join/${generateAutomergeUrl()}?server=${encodeURIComponent(url)}`);
+  // An invite asks first; nothing is looked for until the member joins.
+  await page.getByRole('button', { name: 'Join the group' }).click();
   await page.getByTestId('fetching').waitFor();
   const started = Date.now();
   await page.getByTestId('open-failed').waitFor({ timeout: 45_000 });

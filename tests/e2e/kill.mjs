@@ -119,6 +119,7 @@ export const KINDS = {
     async setup() { return {}; },
     async edit(phone, env) {
       await phone.page.goto(env.invite);
+      await phone.page.getByRole('button', { name: 'Join the group' }).click();
       await phone.page.getByRole('heading', { level: 1, name: 'Invite Garden' }).waitFor({ timeout: 30_000 });
       await phone.page.goto(`${env.url}${env.inviteHash}/members`);
       await phone.page.getByRole('link', { name: /Rosa Díaz/ }).click();
@@ -157,17 +158,24 @@ export const KINDS = {
       await page.getByTestId('unshared').getByText('Everything here is also on the sync server').waitFor();
       const invite = await page.getByTestId('invite-link').inputValue();
       const other = await launch(null);
-      await other.page.goto(invite);
-      await other.page.getByRole('heading', { level: 1, name: 'Notes Garden' }).waitFor({ timeout: 30_000 });
-      await other.page.goto(meeting);
-      await other.page.getByTestId('notes').waitFor();
-      await other.page.evaluate(() => {
-        const notes = document.querySelector('[data-testid=notes]');
-        setInterval(() => {
-          notes.value = `${notes.value}o`;
-          notes.dispatchEvent(new Event('input', { bubbles: true }));
-        }, 250);
-      });
+      // A browser left open would keep the test process alive for ever.
+      try {
+        await other.page.goto(invite);
+        await other.page.getByRole('button', { name: 'Join the group' }).click();
+        await other.page.getByRole('heading', { level: 1, name: 'Notes Garden' }).waitFor({ timeout: 30_000 });
+        await other.page.goto(meeting);
+        await other.page.getByTestId('notes').waitFor();
+        await other.page.evaluate(() => {
+          const notes = document.querySelector('[data-testid=notes]');
+          setInterval(() => {
+            notes.value = `${notes.value}o`;
+            notes.dispatchEvent(new Event('input', { bubbles: true }));
+          }, 250);
+        });
+      } catch (error) {
+        await other.context.close().catch(() => {});
+        throw error;
+      }
       return { meeting, other };
     },
     async edit(phone, env, state, n) {
