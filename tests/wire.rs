@@ -117,10 +117,10 @@ fn frames_encode_byte_for_byte_as_automerge_repo_writes_them() {
 #[test]
 fn presence_round_trips_and_ignores_other_broadcasts() {
     use common_ground::core::repo::message::{decode_presence, encode_presence};
-    assert_eq!(
-        decode_presence(&encode_presence("Ana")).as_deref(),
-        Some("Ana")
-    );
+    let ana = decode_presence(&encode_presence("Ana", None)).unwrap();
+    assert_eq!((ana.name.as_str(), ana.member), ("Ana", None));
+    let member = decode_presence(&encode_presence("Ana", Some("m1"))).unwrap();
+    assert_eq!(member.member.as_deref(), Some("m1"));
     // What automerge-repo's own test broadcast carried is not presence.
     for (entry, bytes) in fixtures() {
         if let Ok(Message::Ephemeral { data, .. }) = Message::decode(&bytes) {

@@ -9,6 +9,7 @@ use crate::core::date::Date;
 use crate::core::i18n::{self, Key, Lang, fill};
 use crate::core::model::{Group, Meeting};
 use crate::core::repo::DocumentId;
+use crate::core::repo::message::Presence;
 use crate::core::repo::saving::SaveState;
 use crate::core::repo::sync::{Share, Trouble};
 use crate::core::route::Route;
@@ -70,13 +71,13 @@ pub struct AppState {
     pub sync_tick: RwSignal<u64>,
     /// When a peer last sent us something new, in ms.
     pub last_synced: RwSignal<Option<i64>>,
-    /// The last bad input a peer sent, until the next good sync.
     /// The last peer that sent bad input (as the member knows it) and what.
     pub sync_trouble: RwSignal<Option<(String, Trouble)>>,
     /// Bumped when any document changes because of a peer.
     pub remote_tick: RwSignal<u64>,
-    /// Who said they are looking at a document: (document, peer) → (name, when).
-    pub presence: RwSignal<BTreeMap<(DocumentId, String), (String, i64)>>,
+    /// Who said they are looking at a document: (document, peer) → (what
+    /// they said, when).
+    pub presence: RwSignal<BTreeMap<(DocumentId, String), (Presence, i64)>>,
     /// "This is me": group id → the member this phone is.
     pub me: RwSignal<BTreeMap<String, String>>,
     /// Today on the member's calendar, refreshed every minute so that due
@@ -614,17 +615,20 @@ impl AppState {
             } => {
                 // A peer's name is cleaned like a typed one: one made of
                 // invisible characters is no name at all.
-                let name = crate::core::repo::message::decode_presence(&data)
-                    .map(|name| crate::core::text::clean_line(&name))
-                    .filter(|name| !name.is_empty());
-                if let Some(name) = name {
+                let heard = crate::core::repo::message::decode_presence(&data)
+                    .map(|said| Presence {
+                        name: crate::core::text::clean_line(&said.name),
+                        member: said.member,
+                    })
+                    .filter(|said| !said.name.is_empty() || said.member.is_some());
+                if let Some(heard) = heard {
                     let now = platform::now_ms();
                     self.presence.update(|here| {
                         // Only who was heard lately, and never more than a
                         // meeting's worth of names, whatever peers send.
                         here.retain(|_, (_, heard)| now - *heard < 60_000);
                         if here.len() < 64 || here.contains_key(&(document, peer.clone())) {
-                            here.insert((document, peer), (name, now));
+                            here.insert((document, peer), (heard, now));
                         }
                     });
                 }

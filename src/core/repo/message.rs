@@ -414,21 +414,40 @@ impl Message {
 }
 
 /// Presence, the `data` of an `ephemeral` frame: CBOR of `{ "name": ... }`,
-/// as automerge-repo's `handle.broadcast({ name })` would send it.
-pub fn encode_presence(name: &str) -> Vec<u8> {
+/// as automerge-repo's `handle.broadcast({ name })` would send it, with
+/// `member` beside it when the phone has said which group member it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Presence {
+    /// The name the phone shows for itself.
+    pub name: String,
+    /// The group member it says it is: pages show that member's own name
+    /// from the group, not whatever a peer typed.
+    pub member: Option<String>,
+}
+
+pub fn encode_presence(name: &str, member: Option<&str>) -> Vec<u8> {
     let mut e = Encoder::new(Vec::new());
-    let _ = map(&mut e, 1).str("name").and_then(|e| e.str(name));
+    let fields = map(&mut e, 1 + usize::from(member.is_some()));
+    let _ = fields.str("name").and_then(|e| e.str(name));
+    if let Some(member) = member {
+        let _ = e.str("member").and_then(|e| e.str(member));
+    }
     e.into_writer()
 }
 
 /// Reads presence data; `None` for anything else a peer broadcasts.
-pub fn decode_presence(data: &[u8]) -> Option<String> {
+pub fn decode_presence(data: &[u8]) -> Option<Presence> {
     let mut d = Decoder::new(data);
     let Value::Map(fields) = read_value(&mut d, 0)? else {
         return None;
     };
-    let name = Fields(&fields).text("name").ok()?;
-    Some(name.chars().take(80).collect())
+    let fields = Fields(&fields);
+    let name = fields.text("name").ok()?;
+    let member = fields.text("member").ok();
+    Some(Presence {
+        name: name.chars().take(80).collect(),
+        member: member.map(|m| m.chars().take(80).collect()),
+    })
 }
 
 type EncodeError = minicbor::encode::Error<core::convert::Infallible>;

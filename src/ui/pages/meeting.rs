@@ -174,7 +174,8 @@ fn AlsoHere(held: Held) -> impl IntoView {
     let now = RwSignal::new(platform::now_ms());
     let announce = move || {
         if let Some(repo) = app.store() {
-            repo.broadcast(held.meeting, &encode_presence(&name()));
+            let me = app.me_in(held.id);
+            repo.broadcast(held.meeting, &encode_presence(&name(), me.as_deref()));
         }
     };
     announce();
@@ -195,7 +196,14 @@ fn AlsoHere(held: Held) -> impl IntoView {
         let names: Vec<String> = app.presence.with(|here| {
             here.iter()
                 .filter(|((document, _), (_, seen))| *document == held.meeting && *seen >= cutoff)
-                .map(|(_, (name, _))| name.clone())
+                // A member of the group is shown by the group's own name
+                // for them, whatever name the peer sent.
+                .filter_map(|(_, (said, _))| {
+                    let known = said.member.as_deref().and_then(|member| {
+                        group.with(|g| g.as_ref()?.member_name(member).map(str::to_owned))
+                    });
+                    known.or_else(|| Some(said.name.clone()).filter(|n| !n.is_empty()))
+                })
                 .collect()
         });
         (!names.is_empty()).then(|| app.tf(Key::AlsoHere, &[("names", &names.join(", "))]))
