@@ -21,7 +21,9 @@ use automerge::{ActorId, AutoCommit, ObjType, ROOT};
 use common_ground::core::model::linked_documents;
 use common_ground::core::repo::guard::{self, Refused};
 use common_ground::core::repo::message::Message;
-use common_ground::core::repo::sync::{ConnId, Effect, Link, Share, SyncEngine, Trouble};
+use common_ground::core::repo::sync::{
+    ConnId, Effect, Link, MAX_SYNC_STATES, Share, SyncEngine, Trouble,
+};
 use common_ground::core::repo::{ChunkKey, ChunkKind, DocumentId, StoredDoc};
 use common_ground::core::updates;
 
@@ -661,6 +663,7 @@ fn made_up_storage_ids_keep_a_bounded_number_of_sync_states() {
     let mut server = SyncEngine::new("server".into(), Some("s".into()), linked_documents);
     server.add_document(StoredDoc::new(group_id(), a_group()), Vec::new());
     server.take_effects();
+    // What storage holds, as the shell keeps it from the effects.
     let mut saved = std::collections::BTreeSet::new();
     for n in 0..50u64 {
         // Each connection a phone with a new storage id asks for the group.
@@ -683,6 +686,9 @@ fn made_up_storage_ids_keep_a_bounded_number_of_sync_states() {
                     Effect::SaveSyncState { storage, .. } => {
                         saved.insert(storage);
                     }
+                    Effect::ForgetSyncState { storage, .. } => {
+                        saved.remove(&storage);
+                    }
                     _ => {}
                 }
             }
@@ -697,14 +703,55 @@ fn made_up_storage_ids_keep_a_bounded_number_of_sync_states() {
             }
         }
         server.disconnect(n);
-        server.take_effects();
+        for e in server.take_effects() {
+            if let Effect::ForgetSyncState { storage, .. } = e {
+                saved.remove(&storage);
+            }
+        }
+        assert!(
+            saved.len() <= MAX_SYNC_STATES,
+            "{} sync states stored after {n} peers",
+            saved.len()
+        );
+        // The peer this phone synced with last is remembered: made-up ids
+        // before it cannot take every place.
+        assert!(saved.contains(&format!("store-{n}")), "peer {n} kept");
     }
-    assert!(
-        saved.len() <= common_ground::core::repo::sync::MAX_SYNC_STATES,
-        "{} sync states saved",
-        saved.len()
-    );
-    assert!(!saved.is_empty(), "the first peers' states are kept");
+}
+
+#[test]
+fn sync_states_stored_past_the_limit_are_deleted_at_load() {
+    // An older version kept one record per storage id ever seen, and a
+    // record can be unreadable: both are deleted, not only skipped.
+    let mut states: Vec<(String, Vec<u8>)> = (0..30)
+        .map(|n| {
+            (
+                format!("store-{n:02}"),
+                automerge::sync::State::new().encode(),
+            )
+        })
+        .collect();
+    states.push(("garbled".into(), vec![0xff, 1, 2]));
+    let mut phone = SyncEngine::new("phone".into(), Some("me".into()), linked_documents);
+    phone.add_document(StoredDoc::new(group_id(), a_group()), states.clone());
+    let forgotten: std::collections::BTreeSet<String> = phone
+        .take_effects()
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::ForgetSyncState { document, storage } => {
+                assert_eq!(document, group_id());
+                Some(storage)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(forgotten.len(), 31 - MAX_SYNC_STATES, "{forgotten:?}");
+    assert!(forgotten.contains("garbled"));
+    let kept: Vec<_> = states
+        .iter()
+        .filter(|(s, _)| !forgotten.contains(s))
+        .collect();
+    assert_eq!(kept.len(), MAX_SYNC_STATES);
 }
 
 #[test]

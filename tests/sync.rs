@@ -167,7 +167,7 @@ impl Net {
                 Effect::Arrived(id) => self.nodes[node].arrived.push(id),
                 Effect::Unavailable(id) => self.nodes[node].unavailable.push(id),
                 Effect::Ephemeral { data, .. } => self.nodes[node].ephemeral.push(data),
-                Effect::SaveSyncState { .. } | Effect::Status => {}
+                Effect::SaveSyncState { .. } | Effect::ForgetSyncState { .. } | Effect::Status => {}
             }
         }
     }

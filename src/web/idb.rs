@@ -260,6 +260,24 @@ impl ChunkStore {
         Ok(())
     }
 
+    /// Deletes the record under a raw key (a sync state the engine let go).
+    ///
+    /// # Errors
+    /// When IndexedDB fails to write.
+    pub async fn delete_raw(&self, key: &[String]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(STORE)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let store = tx.object_store(STORE)?;
+        store
+            .delete::<JsValue, _>(JsValue::from(key_array(key)))
+            .primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Closes the connection (tests reopen to prove what is on disk).
     pub fn close(self) {
         self.db.close();

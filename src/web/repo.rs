@@ -793,6 +793,14 @@ impl Repo {
                 storage,
                 state,
             } => self.save_sync_state(document, storage, state),
+            Effect::ForgetSyncState { document, storage } => {
+                let repo = self.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let key = [document.to_string(), "sync-state".to_owned(), storage];
+                    // Left behind, it is deleted again at the next load.
+                    let _ = repo.0.store.delete_raw(&key).await;
+                });
+            }
             Effect::Ephemeral {
                 document,
                 peer,

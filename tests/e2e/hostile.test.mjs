@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encode, decode } from 'cbor-x';
-import { serve, launch, shot, saved, createGroup, addGarden, addPlot, plotLabels, ROOT } from './lib.mjs';
+import { serve, launch, shot, saved, createGroup, addGarden, addPlot, plotLabels, startSyncServer, ROOT } from './lib.mjs';
 
 let app;
 before(async () => { app = await serve(); });
@@ -236,5 +236,102 @@ test('the Content-Security-Policy keeps an injected inline script from running; 
   assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
   assert.match(policy, /object-src 'none'/);
   assert.ok(violations.length >= 1, 'the browser reported the blocked script');
+  assert.deepEqual(errors, []);
+});
+
+/** The sync-state records IndexedDB holds for a document, by storage id. */
+const syncStates = (page, documentId) => page.evaluate((documentId) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('automerge');
+  open.onerror = () => reject(String(open.error));
+  open.onsuccess = () => {
+    const keys = open.result.transaction('documents').objectStore('documents').getAllKeys();
+    keys.onsuccess = () => {
+      resolve(keys.result.filter((k) => k[0] === documentId && k[1] === 'sync-state').map((k) => k[2]).sort());
+      open.result.close();
+    };
+  };
+}), documentId);
+
+test('sync states stay bounded: old records past the limit are deleted, a server making up storage ids fills nothing', async (t) => {
+  const MAX_SYNC_STATES = 8;
+  const { page, context, errors } = await launch(t);
+  await createGroup(page, app.url, 'Bounded Garden');
+  const href = groupHref(page);
+  await saved(page);
+  const documentId = decodeURIComponent(href.replace('#/g/', '')).replace('automerge:', '');
+  // What an older version left: one record per storage id it ever saw, and
+  // one that does not read.
+  await page.evaluate((documentId) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('automerge');
+    open.onsuccess = () => {
+      const tx = open.result.transaction('documents', 'readwrite');
+      const store = tx.objectStore('documents');
+      const put = (id, binary) => {
+        const key = [documentId, 'sync-state', id];
+        store.put({ key, binary }, key);
+      };
+      // An empty automerge sync state: its type byte and no shared heads.
+      for (let n = 0; n < 30; n++) put(`old-${String(n).padStart(2, '0')}`, new Uint8Array([0x43, 0]));
+      put('garbled', new Uint8Array([0xff, 1, 2]));
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(String(tx.error));
+    };
+  }), documentId);
+  assert.equal((await syncStates(page, documentId)).length, 31);
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Bounded Garden' }).waitFor();
+  for (let waited = 0; ; waited += 100) {
+    const left = await syncStates(page, documentId);
+    if (left.length === MAX_SYNC_STATES && !left.includes('garbled')) break;
+    assert.ok(waited < 10_000, `still stored: ${left.length} ${left}`);
+    await page.waitForTimeout(100);
+  }
+
+  // A server (here, the real one behind a proxy) that says it has a new
+  // storage id at every connection.
+  const real = await startSyncServer(t);
+  const { WebSocketServer, WebSocket } = await import('ws');
+  const proxy = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => proxy.once('listening', resolve));
+  t.after(() => new Promise((resolve) => { for (const c of proxy.clients) c.terminate(); proxy.close(resolve); }));
+  const sockets = [];
+  proxy.on('connection', (socket) => {
+    const storageId = `made-up-${sockets.length}`;
+    sockets.push(socket);
+    const upstream = new WebSocket(real.url);
+    const early = [];
+    upstream.on('open', () => { for (const data of early.splice(0)) upstream.send(data); });
+    socket.on('message', (data) => (upstream.readyState === WebSocket.OPEN ? upstream.send(data) : early.push(data)));
+    upstream.on('message', (data) => {
+      const message = decode(data);
+      if (message.type === 'peer') data = encode({ ...message, peerMetadata: { ...message.peerMetadata, storageId } });
+      socket.send(data);
+    });
+    socket.on('close', () => upstream.close());
+    upstream.on('close', () => socket.close());
+  });
+  const proxyUrl = `ws://127.0.0.1:${proxy.address().port}`;
+  await setServer(page, href, proxyUrl);
+  const rounds = 12;
+  for (let n = 0; n < rounds; n++) {
+    if (n > 0) {
+      // Something new to sync, then the next connection.
+      sockets[n - 1].terminate();
+      await page.goto(`${app.url}${href}`);
+      await addGarden(page, `Row ${n}`);
+      await reconnect(context);
+    }
+    // This connection's made-up id is saved...
+    for (let waited = 0; !(await syncStates(page, documentId)).includes(`made-up-${n}`); waited += 100) {
+      assert.ok(waited < 15_000, `round ${n}: no sync state saved (${sockets.length} connections)`);
+      await page.waitForTimeout(100);
+    }
+    // ...and storage still holds no more than the limit.
+    await page.waitForTimeout(200);
+    const stored = await syncStates(page, documentId);
+    assert.ok(stored.length <= MAX_SYNC_STATES, `round ${n}: ${stored.length} stored: ${stored}`);
+  }
+  const stored = await syncStates(page, documentId);
+  assert.equal(stored.filter((s) => s.startsWith('old-')).length, 0, `${stored}`);
   assert.deepEqual(errors, []);
 });

@@ -27,7 +27,8 @@ use super::message::{DecodeError, Message, PROTOCOL_VERSION, PeerId, PeerMetadat
 use super::{DocumentId, StoredDoc};
 
 /// Sync states kept per document: one per server or phone this device
-/// syncs with, not one per storage id a peer makes up.
+/// syncs with, not one per storage id a peer makes up. Past it the least
+/// recently kept is forgotten, in memory and in storage.
 pub const MAX_SYNC_STATES: usize = 8;
 /// Ephemeral frames remembered to drop relayed copies, and for how long (ms).
 pub const MAX_EPHEMERAL_SEEN: usize = 256;
@@ -106,6 +107,12 @@ pub enum Effect {
         storage: StorageId,
         state: Vec<u8>,
     },
+    /// Delete `[document, "sync-state", storage]`: past the limit, or
+    /// unreadable. A lost sync state only costs a longer next sync.
+    ForgetSyncState {
+        document: DocumentId,
+        storage: StorageId,
+    },
     /// Ephemeral data about a document (presence), from a peer.
     Ephemeral {
         document: DocumentId,
@@ -135,7 +142,37 @@ struct Doc {
     /// Asked for by id and not here yet.
     wanted: bool,
     /// Sync states of peers with storage, loaded or kept from earlier.
-    saved_sync: BTreeMap<StorageId, sync::State>,
+    saved_sync: SavedSync,
+}
+
+/// The deletion of a sync state pushed out of [`SavedSync`].
+fn forgetting(document: DocumentId, storage: Option<StorageId>) -> Option<Effect> {
+    storage.map(|storage| Effect::ForgetSyncState { document, storage })
+}
+
+/// At most [`MAX_SYNC_STATES`] sync states by storage id, least recently
+/// kept first, so that a peer making up storage ids pushes out its own.
+#[derive(Default)]
+struct SavedSync(Vec<(StorageId, sync::State)>);
+
+impl SavedSync {
+    fn get(&self, storage: &str) -> Option<&sync::State> {
+        self.0
+            .iter()
+            .find(|(s, _)| s == storage)
+            .map(|(_, state)| state)
+    }
+
+    fn values(&self) -> impl Iterator<Item = &sync::State> {
+        self.0.iter().map(|(_, state)| state)
+    }
+
+    /// Keeps `state` as the newest; returns the storage id pushed out.
+    fn keep(&mut self, storage: StorageId, state: sync::State) -> Option<StorageId> {
+        self.0.retain(|(s, _)| *s != storage);
+        self.0.push((storage, state));
+        (self.0.len() > MAX_SYNC_STATES).then(|| self.0.remove(0).0)
+    }
 }
 
 struct Conn {
@@ -226,11 +263,16 @@ impl SyncEngine {
     /// states stored beside it, and offers it to the peers that should have it.
     pub fn add_document(&mut self, stored: StoredDoc, sync_states: Vec<(StorageId, Vec<u8>)>) {
         let id = stored.id();
-        let saved_sync = sync_states
-            .into_iter()
-            .filter_map(|(storage, bytes)| Some((storage, sync::State::decode(&bytes).ok()?)))
-            .take(MAX_SYNC_STATES)
-            .collect();
+        // Records past the limit (an older version kept one per storage id
+        // ever seen) and unreadable ones are deleted, not just skipped.
+        let mut saved_sync = SavedSync::default();
+        for (storage, bytes) in sync_states {
+            let forgotten = match sync::State::decode(&bytes) {
+                Ok(state) => saved_sync.keep(storage, state),
+                Err(_) => Some(storage),
+            };
+            self.effects.extend(forgetting(id, forgotten));
+        }
         let wanted = self.docs.get(&id).is_some_and(|doc| doc.wanted);
         let doc = Doc {
             stored,
@@ -241,7 +283,10 @@ impl SyncEngine {
             // It was asked for meanwhile: keep what arrived and add what was stored.
             let bytes = doc.stored.doc().clone().save();
             let _ = existing.stored.doc_mut().load_incremental(&bytes);
-            existing.saved_sync.extend(doc.saved_sync);
+            for (storage, state) in doc.saved_sync.0 {
+                let forgotten = existing.saved_sync.keep(storage, state);
+                self.effects.extend(forgetting(id, forgotten));
+            }
             existing.wanted = existing.stored.doc_mut().get_heads().is_empty();
         } else {
             self.docs.insert(id, doc);
@@ -634,18 +679,15 @@ impl SyncEngine {
             return;
         };
         for (document, state) in peer.docs {
-            if let Some(doc) = self.docs.get_mut(&document) {
-                // Keep only what outlives a connection (the shared heads), as
-                // a stored sync state would: in-flight bookkeeping of a dead
-                // connection must not hold back the next one.
-                let room =
-                    doc.saved_sync.len() < MAX_SYNC_STATES || doc.saved_sync.contains_key(&storage);
-                if let Some(kept) = sync::State::decode(&state.sync.encode())
-                    .ok()
-                    .filter(|_| room)
-                {
-                    doc.saved_sync.insert(storage.clone(), kept);
-                }
+            let Some(doc) = self.docs.get_mut(&document) else {
+                continue;
+            };
+            // Keep only what outlives a connection (the shared heads), as
+            // a stored sync state would: in-flight bookkeeping of a dead
+            // connection must not hold back the next one.
+            if let Ok(kept) = sync::State::decode(&state.sync.encode()) {
+                let forgotten = doc.saved_sync.keep(storage.clone(), kept);
+                self.effects.extend(forgetting(document, forgotten));
             }
         }
     }
@@ -752,7 +794,7 @@ impl SyncEngine {
             Doc {
                 stored: StoredDoc::new(id, doc),
                 wanted: true,
-                saved_sync: BTreeMap::new(),
+                saved_sync: SavedSync::default(),
             },
         );
         for peer in self.peer_ids() {
@@ -890,12 +932,10 @@ impl SyncEngine {
             && after.is_empty()
             && state.sync.their_heads.as_ref().is_some_and(Vec::is_empty);
         state.unavailable |= said_no;
-        let room = doc.saved_sync.len() < MAX_SYNC_STATES;
         let keep = storage
-            .filter(|s| state.sync.shared_heads != shared_before && chosen && *s != my_storage)
-            .filter(|s| room || doc.saved_sync.contains_key(s));
+            .filter(|s| state.sync.shared_heads != shared_before && chosen && *s != my_storage);
         if let Some(storage) = keep {
-            doc.saved_sync.insert(
+            let forgotten = doc.saved_sync.keep(
                 storage.clone(),
                 sync::State::decode(&state.sync.encode()).unwrap_or_default(),
             );
@@ -904,6 +944,7 @@ impl SyncEngine {
                 storage,
                 state: state.sync.encode(),
             });
+            self.effects.extend(forgetting(document, forgotten));
         }
         if before != after {
             if doc.wanted {
