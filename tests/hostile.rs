@@ -47,6 +47,58 @@ fn uleb(out: &mut Vec<u8>, mut n: u64) {
     }
 }
 
+fn sleb(out: &mut Vec<u8>, mut n: i64) {
+    loop {
+        let byte = u8::try_from(n & 0x7f).unwrap();
+        n >>= 7;
+        if (n == 0 && byte & 0x40 == 0) || (n == -1 && byte & 0x40 != 0) {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// The body of a change chunk whose run-length columns claim `ops` ops
+/// (each a put of null under the key "k" of the root map) in a few bytes,
+/// every op with `preds` predecessors claimed by its list count.
+fn change_body_claiming(ops: u64, preds: u64) -> Vec<u8> {
+    let mut body = vec![0, 16];
+    body.extend([3u8; 16]); // no deps, the actor
+    body.extend([1, 1, 0, 0, 0]); // seq, start op, time, no message, no other actors
+    let ops = i64::try_from(ops).unwrap();
+    let run = |value: &[u8]| {
+        let mut c = Vec::new();
+        sleb(&mut c, ops);
+        c.extend_from_slice(value);
+        c
+    };
+    let mut insert = Vec::new();
+    uleb(&mut insert, ops.unsigned_abs());
+    let mut pred_count = Vec::new();
+    uleb(&mut pred_count, preds);
+    let mut columns = vec![
+        ((1 << 4) | 5, run(b"\x01k")), // key: the string "k"
+        ((3 << 4) | 4, insert),        // insert: all false
+        ((4 << 4) | 2, run(&[1])),     // action: put
+        ((5 << 4) | 6, run(&[0])),     // value: null
+        ((7 << 4), run(&pred_count)),  // pred: the list count
+    ];
+    if preds > 0 {
+        columns.push(((7 << 4) | 1, run(&[0]))); // pred actor
+        columns.push(((7 << 4) | 3, run(&[2]))); // pred counter
+    }
+    uleb(&mut body, columns.len() as u64);
+    for (spec, data) in &columns {
+        uleb(&mut body, *spec);
+        uleb(&mut body, data.len() as u64);
+    }
+    for (_, data) in &columns {
+        body.extend(data);
+    }
+    body
+}
+
 fn deflate_zeros(mib: usize) -> Vec<u8> {
     let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
     let zeros = vec![0u8; 1024 * 1024];
@@ -232,6 +284,43 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
         .encode();
     add("sync-truncated", real[..real.len() / 2].to_vec());
     add("sync-one-byte-cut", real[..real.len() - 1].to_vec());
+
+    // Run-length columns that claim far more rows than their bytes hold:
+    // automerge expands every one (a million ops: 400 MB and seconds).
+    let many_ops = chunk(1, &change_body_claiming(1 << 40, 0));
+    add(
+        "sync-change-claims-many-ops",
+        sync_message(0, &[], &[&many_ops]),
+    );
+    add("chunks-change-claims-many-ops", many_ops);
+    add(
+        "chunks-change-pred-count-huge",
+        chunk(1, &change_body_claiming(1, 1 << 40)),
+    );
+    add("chunks-compressed-change-claims-many-ops", {
+        let mut encoder =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder
+            .write_all(&change_body_claiming(1 << 40, 0))
+            .unwrap();
+        chunk(2, &encoder.finish().unwrap())
+    });
+    add("chunks-bundle-list-count-huge", {
+        // A bundle whose one change claims 2^40 deps (reserved up front).
+        let mut body = vec![0, 0, 1, 0]; // no deps, no actors, one change column: a list count
+        let mut count = vec![2]; // a run of one
+        uleb(&mut count, 1 << 40);
+        uleb(&mut body, count.len() as u64);
+        body.extend(&count);
+        body.push(0); // no op columns
+        chunk(3, &body)
+    });
+    // Many small changes whose rows add up past the limit in one message.
+    let ten_thousand = chunk(1, &change_body_claiming(10_000, 0));
+    add(
+        "sync-changes-add-up-past-the-rows",
+        sync_message(0, &[], &vec![ten_thousand.as_slice(); 300]),
+    );
 
     // --- chunks (a save, a file's document, a stored chunk) ---
     add("chunks-compressed-bomb", chunk(2, &bomb));
@@ -501,6 +590,63 @@ fn hostile_sync_messages_after_a_handshake_close_the_link_and_change_nothing() {
         pair.phone.local_change(group_id());
         pair.phone.take_effects();
     }
+}
+
+#[test]
+fn rows_the_guard_counts_bound_the_ops_automerge_reads() {
+    use guard::{Budget, MAX_ROWS, check_chunks_within};
+    // A claimed run automerge expands: as many ops as the guard counted.
+    for ops in [1, 1_000, 20_000] {
+        let change = chunk(1, &change_body_claiming(ops, 0));
+        let mut budget = Budget::default();
+        check_chunks_within(&change, &mut budget).unwrap();
+        // automerge says how many ops it loaded.
+        let read = AutoCommit::new().load_incremental(&change).unwrap();
+        assert_eq!(read as u64, ops);
+        assert_eq!(budget.rows_used(), ops + 1, "the ops and the chunk");
+    }
+    // A real group's sync message: the rows counted cover every op.
+    let mut doc = a_group();
+    let (mut ours, mut theirs) = (automerge::sync::State::new(), automerge::sync::State::new());
+    let mut empty = AutoCommit::new();
+    let hello = doc.sync().generate_sync_message(&mut ours).unwrap();
+    empty
+        .sync()
+        .receive_sync_message(&mut theirs, hello)
+        .unwrap();
+    let asks = empty.sync().generate_sync_message(&mut theirs).unwrap();
+    doc.sync().receive_sync_message(&mut ours, asks).unwrap();
+    let message = doc
+        .sync()
+        .generate_sync_message(&mut ours)
+        .unwrap()
+        .encode();
+    let mut budget = Budget::default();
+    guard::check_sync_message_within(&message, &mut budget).unwrap();
+    let ops = AutoCommit::new().load_incremental(&doc.save()).unwrap();
+    assert!(
+        budget.rows_used() >= ops as u64,
+        "{} < {ops}",
+        budget.rows_used()
+    );
+    assert!(
+        budget.rows_used() <= 4 * ops as u64,
+        "counted no more than it holds"
+    );
+    // The worst a message may claim, and one row more.
+    let at_limit = chunk(1, &change_body_claiming(MAX_ROWS - 1, 0));
+    assert_eq!(
+        check_chunks_within(&at_limit, &mut Budget::default()),
+        Ok(())
+    );
+    let past = chunk(1, &change_body_claiming(MAX_ROWS, 0));
+    assert_eq!(guard::check_chunks(&past), Err(Refused::TooMany));
+    // List counts are rows too: one op claiming 2^40 preds.
+    let preds = chunk(1, &change_body_claiming(1, 1 << 40));
+    assert_eq!(guard::check_chunks(&preds), Err(Refused::TooMany));
+    // And rows add up over the changes of one message.
+    let data = std::fs::read(corpus_dir().join("sync-changes-add-up-past-the-rows.bin")).unwrap();
+    assert_eq!(guard::check_sync_message(&data), Err(Refused::TooMany));
 }
 
 #[test]

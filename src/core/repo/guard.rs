@@ -11,10 +11,14 @@
 //! - DEFLATE-compressed chunks and columns are inflated with no limit (a
 //!   400 KB message can ask for a gigabyte);
 //! - counts of heads, needs and haves are unbounded, and each `have` is
-//!   checked against every change of the document.
+//!   checked against every change of the document;
+//! - run-length-encoded columns can claim any number of rows in a few bytes
+//!   (a 64-byte change claiming a million ops takes 400 MB and seconds), and
+//!   a list count (a change's deps, an op's preds) is reserved up front.
 //!
 //! Nothing here allocates in proportion to what the bytes claim: inflating
-//! writes into a fixed buffer and only counts.
+//! only counts, or keeps what the budget allows; rows are counted from the
+//! run headers without expanding a run.
 
 use std::io::Read;
 
@@ -30,6 +34,12 @@ pub const MAX_PROBES: u32 = 32;
 pub const MAX_BITS_PER_ENTRY: u32 = 64;
 /// Columns of one chunk: automerge writes about twenty.
 pub const MAX_COLUMNS: u64 = 256;
+/// Rows one message, file or stored chunk may claim: ops, changes and list
+/// entries (deps, preds, succs). automerge's work on a message is linear in
+/// these, at about 4 µs and up to 400 bytes a row natively, so this bounds a
+/// message to seconds and under a gigabyte even when every row is made up.
+/// A group with years of meeting notes has a few hundred thousand ops.
+pub const MAX_ROWS: u64 = 1 << 21;
 
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 const SYNC_V1: u8 = 0x42;
@@ -64,13 +74,31 @@ impl std::fmt::Display for Refused {
     }
 }
 
-/// Inflated bytes left for one message or document.
+/// Inflated bytes and rows left for one message or document.
 #[derive(Clone, Copy, Debug)]
-pub struct Budget(usize);
+pub struct Budget {
+    inflated: usize,
+    rows: u64,
+}
 
 impl Default for Budget {
     fn default() -> Self {
-        Self(MAX_INFLATED_BYTES)
+        Self {
+            inflated: MAX_INFLATED_BYTES,
+            rows: MAX_ROWS,
+        }
+    }
+}
+
+impl Budget {
+    /// Rows claimed so far: the work automerge will do on what passed.
+    pub const fn rows_used(&self) -> u64 {
+        MAX_ROWS - self.rows
+    }
+
+    fn charge_rows(&mut self, rows: u64) -> Result<(), Refused> {
+        self.rows = self.rows.checked_sub(rows).ok_or(Refused::TooMany)?;
+        Ok(())
     }
 }
 
@@ -148,6 +176,15 @@ impl<'a> Reader<'a> {
 /// When automerge would crash, allocate without bound, or spend unbounded
 /// time on it; or when it is not a sync message at all.
 pub fn check_sync_message(bytes: &[u8]) -> Result<(), Refused> {
+    check_sync_message_within(bytes, &mut Budget::default())
+}
+
+/// Like [`check_sync_message`], drawing on `budget` (which then says how
+/// many rows the message claims).
+///
+/// # Errors
+/// As [`check_sync_message`].
+pub fn check_sync_message_within(bytes: &[u8], budget: &mut Budget) -> Result<(), Refused> {
     let mut r = Reader::new(bytes);
     if !matches!(r.byte()?, SYNC_V1 | SYNC_V2) {
         return Err(Refused::NotAutomerge);
@@ -160,9 +197,8 @@ pub fn check_sync_message(bytes: &[u8]) -> Result<(), Refused> {
         check_bloom(r.prefixed()?)?;
     }
     let changes = r.count(1, usize::MAX)?;
-    let mut budget = Budget::default();
     for _ in 0..changes {
-        check_chunks_within(r.prefixed()?, &mut budget)?;
+        check_chunks_within(r.prefixed()?, budget)?;
     }
     // The flags section, and anything after it, automerge reads leniently.
     Ok(())
@@ -225,10 +261,14 @@ pub fn check_chunks_within(bytes: &[u8], budget: &mut Budget) -> Result<(), Refu
         if kind != 2 && checksum != &chunk_hash(kind, body)[..4] {
             return Err(Refused::NotAutomerge);
         }
+        // Every chunk is at least a row of work (its hash, its place in
+        // the change graph), however little it holds.
+        budget.charge_rows(1)?;
         match kind {
             0 => check_document(body, budget)?,
-            1 => {} // a change's columns are never compressed
-            2 => inflate(body, budget)?,
+            // A change's columns are never compressed.
+            1 => check_change(body, budget)?,
+            2 => check_change(&inflate_kept(body, budget)?, budget)?,
             3 => check_bundle(body, budget)?,
             _ => return Err(Refused::NotAutomerge),
         }
@@ -268,8 +308,27 @@ fn check_document(body: &[u8], budget: &mut Budget) -> Result<(), Refused> {
     r.hashes()?;
     let changes = columns(&mut r)?;
     let ops = columns(&mut r)?;
-    inflate_columns(&mut r, &changes, budget)?;
-    inflate_columns(&mut r, &ops, budget)
+    check_columns(&mut r, &changes, budget)?;
+    check_columns(&mut r, &ops, budget)
+}
+
+/// A change chunk's body (also what a compressed change inflates to):
+/// deps, actor, seq, start op, time, message, other actors, op columns.
+fn check_change(body: &[u8], budget: &mut Budget) -> Result<(), Refused> {
+    let mut r = Reader::new(body);
+    let deps = r.count(32, usize::MAX)?;
+    r.take(deps * 32)?;
+    r.prefixed()?; // actor
+    r.uleb()?; // seq
+    r.uleb()?; // start op
+    r.uleb()?; // time (signed; skipped the same way)
+    r.prefixed()?; // message
+    let actors = r.count(1, usize::MAX)?;
+    for _ in 0..actors {
+        r.prefixed()?;
+    }
+    let ops = columns(&mut r)?;
+    check_columns(&mut r, &ops, budget)
 }
 
 /// A bundle chunk (automerge 0.12): deps, actors, change columns and
@@ -282,9 +341,9 @@ fn check_bundle(body: &[u8], budget: &mut Budget) -> Result<(), Refused> {
         r.prefixed()?;
     }
     let changes = columns(&mut r)?;
-    inflate_columns(&mut r, &changes, budget)?;
+    check_columns(&mut r, &changes, budget)?;
     let ops = columns(&mut r)?;
-    inflate_columns(&mut r, &ops, budget)
+    check_columns(&mut r, &ops, budget)
 }
 
 /// Column metadata: (spec, length) pairs.
@@ -296,31 +355,139 @@ fn columns(r: &mut Reader<'_>) -> Result<Vec<(u64, u64)>, Refused> {
     (0..count).map(|_| Ok((r.uleb()?, r.uleb()?))).collect()
 }
 
-fn inflate_columns(
+/// The columns of one group (a chunk's changes or its ops): compressed
+/// ones inflated against the budget, and the rows each claims charged to
+/// it. The rows of a group are its longest column (automerge reads as many
+/// ops as the action column has), plus every list count (deps, preds).
+fn check_columns(
     r: &mut Reader<'_>,
     columns: &[(u64, u64)],
     budget: &mut Budget,
 ) -> Result<(), Refused> {
+    let mut longest = 0;
+    let mut listed = 0u64;
     for (spec, len) in columns {
         let data = r.take(*len)?;
-        if spec & DEFLATE_BIT != 0 {
-            inflate(data, budget)?;
+        let inflated;
+        let data = if spec & DEFLATE_BIT == 0 {
+            data
+        } else {
+            inflated = inflate_kept(data, budget)?;
+            &inflated
+        };
+        let rows = column_rows(*spec, data)?;
+        longest = longest.max(rows.rows);
+        listed = listed.saturating_add(rows.listed);
+        // Checked as it goes, so a later column cannot overflow the sum.
+        if longest.saturating_add(listed) > budget.rows {
+            return Err(Refused::TooMany);
         }
     }
-    Ok(())
+    budget.charge_rows(longest.saturating_add(listed))
 }
 
-/// Inflates raw DEFLATE into a fixed buffer, only counting, and stops at
-/// the budget.
-fn inflate(data: &[u8], budget: &mut Budget) -> Result<(), Refused> {
+/// What one column claims: its rows and, for a group column (the length of
+/// each row's list), the entries of all its lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ColumnRows {
+    rows: u64,
+    listed: u64,
+}
+
+/// Column types, the low three bits of a column spec (automerge's
+/// `storage/columns/column_specification.rs`).
+const GROUP: u64 = 0;
+const DELTA: u64 = 3;
+const BOOLEAN: u64 = 4;
+const STRING: u64 = 5;
+const VALUE: u64 = 7;
+
+/// Counts the rows a column's bytes claim without expanding a run: RLE
+/// columns are runs (`n > 0`: one value n times), literals (`n < 0`: -n
+/// values) and null runs (`0` then a count); boolean columns alternate
+/// counts of false and true; raw value bytes have no rows of their own.
+fn column_rows(spec: u64, data: &[u8]) -> Result<ColumnRows, Refused> {
+    let kind = spec & 0b111;
+    let mut r = Reader::new(data);
+    let mut out = ColumnRows::default();
+    let add = |out: &mut ColumnRows, rows: u64, listed: u64| {
+        out.rows = out.rows.saturating_add(rows);
+        out.listed = out.listed.saturating_add(listed);
+    };
+    match kind {
+        VALUE => {}
+        BOOLEAN => {
+            while !r.is_empty() {
+                let rows = r.uleb()?;
+                add(&mut out, rows, 0);
+            }
+        }
+        _ => {
+            // One value; what it adds to the lists (a group column's count).
+            let value = |r: &mut Reader<'_>| -> Result<u64, Refused> {
+                match kind {
+                    STRING => r.prefixed().map(|_| 0),
+                    // Signed, but the same seven-bit groups to skip.
+                    DELTA => r.uleb().map(|_| 0),
+                    GROUP => r.uleb(),
+                    _ => r.uleb().map(|_| 0),
+                }
+            };
+            while !r.is_empty() {
+                let count = sleb(&mut r)?;
+                match count.cmp(&0) {
+                    std::cmp::Ordering::Greater => {
+                        let rows = count.unsigned_abs();
+                        let listed = value(&mut r)?.saturating_mul(rows);
+                        add(&mut out, rows, listed);
+                    }
+                    std::cmp::Ordering::Less => {
+                        // Each value is read, so this is bounded by the bytes.
+                        for _ in 0..count.unsigned_abs() {
+                            let listed = value(&mut r)?;
+                            add(&mut out, 1, listed);
+                        }
+                    }
+                    std::cmp::Ordering::Equal => {
+                        let rows = r.uleb()?;
+                        add(&mut out, rows, 0);
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A signed LEB128 number of at most 64 bits.
+fn sleb(r: &mut Reader<'_>) -> Result<i64, Refused> {
+    let mut value = 0i64;
+    for shift in (0..64).step_by(7) {
+        let byte = r.byte()?;
+        value |= i64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            if shift < 57 && byte & 0x40 != 0 {
+                value |= -1 << (shift + 7);
+            }
+            return Ok(value);
+        }
+    }
+    Err(Refused::NotAutomerge)
+}
+
+/// Inflates raw DEFLATE, keeping the bytes (automerge will hold them all
+/// anyway), and stops at the budget.
+fn inflate_kept(data: &[u8], budget: &mut Budget) -> Result<Vec<u8>, Refused> {
     let mut decoder = flate2::bufread::DeflateDecoder::new(data);
+    let mut out = Vec::new();
     let mut buffer = [0u8; 16 * 1024];
     loop {
         let read = decoder.read(&mut buffer).map_err(|_| Refused::Bomb)?;
         if read == 0 {
-            return Ok(());
+            return Ok(out);
         }
-        budget.0 = budget.0.checked_sub(read).ok_or(Refused::Bomb)?;
+        budget.inflated = budget.inflated.checked_sub(read).ok_or(Refused::Bomb)?;
+        out.extend_from_slice(&buffer[..read]);
     }
 }
 
