@@ -963,6 +963,62 @@ fn invisible_names_are_refused_and_look_alike_labels_are_duplicates() {
 }
 
 #[test]
+fn labels_and_names_stored_by_older_versions_are_cleaned_before_duplicate_checks() {
+    use automerge::ReadDoc;
+    use common_ground::core::command::{self, Command, Refusal};
+    use common_ground::core::model::PlotStatus;
+    const NOW: i64 = 1_790_000_000_000;
+    let (mut doc, _) = command::new_group(ActorId::from([1; 16]), "Eastside", NOW).unwrap();
+    let site = Command::AddSite {
+        id: "s1".into(),
+        name: "Maple".into(),
+    };
+    command::apply(&mut doc, &site, NOW).unwrap();
+    let plot = |id: &str, label: &str| Command::AddPlot {
+        id: id.into(),
+        site: "s1".into(),
+        label: label.into(),
+        size: String::new(),
+        status: PlotStatus::Available,
+    };
+    let wait = |id: &str, name: &str| Command::JoinWaitlist {
+        id: id.into(),
+        site: "s1".into(),
+        name: name.into(),
+        contact: String::new(),
+        member: None,
+        priority: String::new(),
+    };
+    command::apply(&mut doc, &plot("p1", "B2"), NOW).unwrap();
+    command::apply(&mut doc, &wait("w1", "Ana"), NOW).unwrap();
+    // What an older version stored as typed: a direction mark, a zero-width
+    // space, a decomposed "é".
+    let raw = |doc: &mut AutoCommit, map: &str, id: &str, field: &str, value: &str| {
+        let (_, map) = doc.get(ROOT, map).unwrap().unwrap();
+        let (_, entry) = doc.get(&map, id).unwrap().unwrap();
+        doc.put(&entry, field, value).unwrap();
+        doc.commit();
+    };
+    raw(&mut doc, "plots", "p1", "label", "B2\u{200F}");
+    raw(&mut doc, "waitlist", "w1", "name", "Jose\u{301}\u{200B}");
+    assert!(
+        matches!(
+            command::apply(&mut doc, &plot("p2", "b2"), NOW),
+            Err(Refusal::DuplicateLabel { .. })
+        ),
+        "a label stored with a direction mark is still B2"
+    );
+    assert!(
+        matches!(
+            command::apply(&mut doc, &wait("w2", "José"), NOW),
+            Err(Refusal::AlreadyWaiting { .. })
+        ),
+        "a name stored decomposed with a zero-width space is still José"
+    );
+    command::apply(&mut doc, &plot("p3", "B3"), NOW).unwrap();
+}
+
+#[test]
 fn an_updates_file_claiming_many_documents_reserves_nothing_for_them() {
     use sha2::{Digest, Sha256};
     let mut file = b"CGUPDATES".to_vec();

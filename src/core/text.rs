@@ -59,6 +59,13 @@ pub fn clean_line(text: &str) -> String {
     }
 }
 
+/// Whether two names or labels are the same to a member: compared cleaned
+/// and ignoring case, so one stored by an older version (unnormalised, with
+/// a zero-width or direction mark) is still a duplicate of its look-alike.
+pub fn same_text(a: &str, b: &str) -> bool {
+    clean_line(a).to_lowercase() == clean_line(b).to_lowercase()
+}
+
 /// Length as a member counts it: characters, not bytes.
 pub fn char_len(text: &str) -> usize {
     text.chars().count()

@@ -335,3 +335,88 @@ test('sync states stay bounded: old records past the limit are deleted, a server
   assert.equal(stored.filter((s) => s.startsWith('old-')).length, 0, `${stored}`);
   assert.deepEqual(errors, []);
 });
+
+test('a hostile phone at a meeting is named, changes nothing, and the member still edits and saves', async (t) => {
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const ana = await launch(t);
+  await createGroup(ana.page, app.url, 'Meeting Garden');
+  const href = groupHref(ana.page);
+  await addGarden(ana.page, 'Oak St');
+  await ana.page.getByRole('link', { name: /Oak St/ }).click();
+  await addPlot(ana.page, 'O1');
+  await saved(ana.page);
+  // Mallory gets the group as a file, like any member, then turns hostile.
+  await ana.page.goto(`${app.url}${href}/phones`);
+  const [download] = await Promise.all([
+    ana.page.waitForEvent('download'),
+    ana.page.getByRole('button', { name: 'Share updates as a file' }).click(),
+  ]);
+  const file = join(await mkdtemp(join(tmpdir(), 'cg-files-')), 'meeting.cgupdates');
+  await download.saveAs(file);
+  const mallory = await launch(t);
+  // Her data channel, reachable from the test: what she is sent, and a way
+  // to send frames the app would never write.
+  await mallory.context.addInitScript(() => {
+    window.channels = [];
+    window.heard = [];
+    const create = RTCPeerConnection.prototype.createDataChannel;
+    RTCPeerConnection.prototype.createDataChannel = function (...args) {
+      const channel = create.apply(this, args);
+      window.channels.push(channel);
+      channel.addEventListener('message', (event) => window.heard.push([...new Uint8Array(event.data)]));
+      return channel;
+    };
+  });
+  await mallory.page.goto(app.url);
+  await mallory.page.evaluate(() => {
+    const key = 'common-ground.settings';
+    localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key) ?? '{}'), my_name: 'Mallory' }));
+  });
+  await mallory.page.reload();
+  await mallory.page.locator('#group-file').setInputFiles(file);
+  await mallory.page.getByRole('heading', { level: 1, name: 'Meeting Garden' }).waitFor();
+
+  // A real pairing: Ana hosts, Mallory answers.
+  await ana.page.getByRole('button', { name: 'Be the host' }).click();
+  const shown = (page) => page.waitForFunction(() => document.querySelector('[data-testid=shown-code]')?.value)
+    .then(() => page.getByTestId('shown-code').inputValue());
+  const offer = await shown(ana.page);
+  await mallory.page.goto(`${app.url}${href}/phones`);
+  await mallory.page.getByRole('button', { name: 'Join the host' }).click();
+  await mallory.page.getByLabel('Or paste the code').fill(offer);
+  await mallory.page.getByRole('button', { name: 'Connect' }).click();
+  const answer = await shown(mallory.page);
+  await ana.page.getByLabel('Or paste the code').fill(answer);
+  await ana.page.getByRole('button', { name: 'Connect' }).click();
+  await ana.page.getByTestId('phones').locator('li', { hasText: 'Mallory' }).getByText(/up to date at/).waitFor({ timeout: 30_000 });
+
+  // Who is who, from what Ana sent her (whole frames: each in one piece).
+  const heard = (await mallory.page.evaluate(() => window.heard))
+    .filter((piece) => piece[0] === 0)
+    .map((piece) => { try { return decode(Buffer.from(piece.slice(1))); } catch { return null; } })
+    .filter(Boolean);
+  const fromAna = heard.find((m) => m.type === 'sync' || m.type === 'request');
+  assert.ok(fromAna, `frames heard: ${heard.map((m) => m.type)}`);
+  // A 85-byte sync message claiming 2^40 ops, after a real handshake.
+  const frame = encode({
+    type: 'sync', senderId: fromAna.targetId, targetId: fromAna.senderId,
+    documentId: fromAna.documentId, data: await corpus('sync-change-claims-many-ops'),
+  });
+  await mallory.page.evaluate((bytes) => window.channels.at(-1).send(new Uint8Array([0, ...bytes])), [...frame]);
+
+  // Ana's phone is alive, names Mallory, and has nothing of hers.
+  await ana.page.goto(`${app.url}${href}/share`);
+  await ana.page.getByTestId('sync-trouble').filter({ hasText: 'Mallory sent data that could stop this app' }).waitFor();
+  await shot(ana.page, 'hostile-phone-named');
+  assert.deepEqual(ana.errors, []);
+  await ana.page.goto(`${app.url}${href}`);
+  await ana.page.getByRole('link', { name: /Oak St/ }).click();
+  assert.deepEqual(await plotLabels(ana.page), ['O1']);
+  await addPlot(ana.page, 'O2');
+  await saved(ana.page);
+  await ana.page.reload();
+  await ana.page.getByTestId('plots').getByText('O2', { exact: true }).waitFor();
+  assert.deepEqual(await plotLabels(ana.page), ['O1', 'O2']);
+  assert.deepEqual(ana.errors, []);
+});

@@ -10,7 +10,7 @@ use crate::core::model::{
     Group, LogEntry, LogKind, MAX_GRID, Member, Plot, PlotStatus, Shift, Site, WaitlistEntry,
     format_cells,
 };
-use crate::core::text::{char_len, clean_line};
+use crate::core::text::{char_len, clean_line, same_text};
 
 fn label(group: &Group, site: &str, text: &str, except: Option<&str>) -> Result<String, Refusal> {
     let text = clean_line(text);
@@ -21,9 +21,7 @@ fn label(group: &Group, site: &str, text: &str, except: Option<&str>) -> Result<
         return Err(Refusal::LabelTooLong { max: MAX_LABEL });
     }
     let taken = group.plots.iter().any(|(id, plot)| {
-        plot.site == site
-            && Some(id.as_str()) != except
-            && plot.label.to_lowercase() == text.to_lowercase()
+        plot.site == site && Some(id.as_str()) != except && same_text(&plot.label, &text)
     });
     if taken {
         return Err(Refusal::DuplicateLabel { label: text });
@@ -324,7 +322,7 @@ pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<
                 w.site == *garden
                     && match (known, &w.member) {
                         (Some(known), Some(them)) => known == them,
-                        _ => w.name.to_lowercase() == who.to_lowercase(),
+                        _ => same_text(&w.name, &who),
                     }
             });
             if waiting {
