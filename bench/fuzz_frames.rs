@@ -17,14 +17,17 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use automerge::ROOT;
 use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
-use automerge::{ActorId, AutoCommit, ObjType, ROOT};
-use common_ground::core::model::linked_documents;
+use common_ground::core::repo::guard;
 use common_ground::core::repo::message::Message;
-use common_ground::core::repo::sync::{Effect, Link, Share, SyncEngine};
-use common_ground::core::repo::{DocumentId, StoredDoc, guard};
 use common_ground::core::updates;
+
+// The group, the handshake and the encodings the hostile tests use.
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::{Pair, a_group, group_id, sync_frame, uleb};
 
 /// xorshift: deterministic for a seed, no dependency.
 struct Rng(u64);
@@ -43,18 +46,6 @@ impl Rng {
 }
 
 const INTERESTING: [u64; 9] = [0, 1, 7, 10, 127, 128, 0xffff, 0xffff_ffff, u64::MAX];
-
-fn uleb(out: &mut Vec<u8>, mut n: u64) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
 
 fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
     let mut data = seed.to_vec();
@@ -103,65 +94,6 @@ fn encode(sequence: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-fn group_id() -> DocumentId {
-    DocumentId::from_bytes([7; 16])
-}
-
-fn a_group() -> AutoCommit {
-    let mut doc = AutoCommit::new().with_actor(ActorId::from([1; 16]));
-    doc.put(ROOT, "name", "Garden").unwrap();
-    let plots = doc.put_object(ROOT, "plots", ObjType::Map).unwrap();
-    for i in 0..30 {
-        doc.put(&plots, format!("A{i}"), "x".repeat(20)).unwrap();
-        doc.commit();
-    }
-    doc.put_object(ROOT, "meetings", ObjType::Map).unwrap();
-    doc.commit();
-    doc
-}
-
-/// A phone holding the group connected to a server, handshake done.
-fn connected(group: &AutoCommit) -> (SyncEngine, SyncEngine) {
-    let mut phone = SyncEngine::new("peer-0".into(), Some("store-0".into()), linked_documents);
-    let mut server = SyncEngine::new("peer-1".into(), Some("store-1".into()), linked_documents)
-        .keeping_everything();
-    phone.add_document(StoredDoc::new(group_id(), group.clone()), Vec::new());
-    server.connect(2, Link::Host, Share::Asked);
-    phone.connect(1, Link::Client, Share::Groups([group_id()].into()));
-    pump(&mut phone, &mut server);
-    (phone, server)
-}
-
-fn pump(phone: &mut SyncEngine, server: &mut SyncEngine) -> bool {
-    let mut open = true;
-    for _ in 0..200 {
-        let mut quiet = true;
-        for effect in phone.take_effects() {
-            match effect {
-                Effect::Send { frame, .. } if open => {
-                    quiet = false;
-                    server.receive(2, &frame, 1);
-                }
-                Effect::Close { .. } => {
-                    open = false;
-                    server.disconnect(2);
-                }
-                _ => {}
-            }
-        }
-        for effect in server.take_effects() {
-            if let (Effect::Send { frame, .. }, true) = (effect, open) {
-                quiet = false;
-                phone.receive(1, &frame, 1);
-            }
-        }
-        if quiet {
-            break;
-        }
-    }
-    open
-}
-
 fn main() {
     let mut args = std::env::args().skip(1);
     let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
@@ -191,7 +123,6 @@ fn main() {
     seeds.push(("real-sync".into(), real));
     seeds.push(("real-save".into(), group.clone().save()));
     seeds.push(("real-incremental".into(), forked.save_incremental()));
-    let heads = group.clone().get_heads();
     std::panic::set_hook(Box::new(|_| {}));
 
     let current = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-current.bin");
@@ -207,13 +138,7 @@ fn main() {
                 if seed_name.starts_with("frame-") || rng.below(8) == 0 {
                     data
                 } else {
-                    Message::Sync {
-                        sender: "peer-1".into(),
-                        target: "peer-0".into(),
-                        document: group_id(),
-                        data,
-                    }
-                    .encode()
+                    sync_frame(data)
                 }
             })
             .collect();
@@ -222,22 +147,20 @@ fn main() {
         let _ = std::fs::write(&current, encode(&sequence));
         let one = Instant::now();
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let (mut phone, mut server) = connected(&group);
+            let mut pair = Pair::new();
+            let before = pair.heads();
             for frame in &sequence {
                 let _ = Message::decode(frame);
-                phone.receive(1, frame, 5);
-                pump(&mut phone, &mut server);
+                pair.hostile(frame);
             }
-            let after = phone
-                .document_mut(group_id())
-                .map(|d| d.doc_mut().get_heads());
+            let after = pair.heads();
             // The same bytes as chunks: the guard, an updates file, storage.
             for bytes in &sequence {
                 let _ = guard::check_chunks(bytes);
                 let file = updates::pack(group_id(), &[(group_id(), bytes.clone())]);
                 let _ = updates::unpack(&file, None);
             }
-            after == Some(heads.clone())
+            after == before
         }));
         let took = one.elapsed();
         if took > slowest.0 {

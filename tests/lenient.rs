@@ -18,6 +18,20 @@ fn group_doc() -> AutoCommit {
     AutoCommit::load(GROUP).unwrap()
 }
 
+fn meeting_doc() -> AutoCommit {
+    AutoCommit::load(MEETING).unwrap()
+}
+
+/// A table of (what, read, expected): every row that differs, at once.
+fn expect_rows(rows: &[(&str, String, &str)]) {
+    let wrong: Vec<String> = rows
+        .iter()
+        .filter(|(_, got, want)| got != want)
+        .map(|(what, got, want)| format!("{what}: read {got}, expected {want}"))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 fn read() -> Group {
     command::read(&group_doc()).expect("a group written by another app reads")
 }
@@ -331,12 +345,7 @@ fn every_field_reads_from_every_javascript_shape() {
             "Some(1790000000001)",
         ),
     ];
-    let wrong: Vec<String> = rows
-        .iter()
-        .filter(|(_, got, want)| got != want)
-        .map(|(what, got, want)| format!("{what}: read {got}, expected {want}"))
-        .collect();
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    expect_rows(&rows);
     assert_eq!(rows.len(), 67);
     // The one entry that is not a plot at all is left out; the rest read.
     assert!(!g.plots.contains_key("p_bad"));
@@ -345,29 +354,56 @@ fn every_field_reads_from_every_javascript_shape() {
 
 #[test]
 fn every_meeting_field_reads_from_every_javascript_shape() {
-    let doc = AutoCommit::load(MEETING).unwrap();
+    let doc = meeting_doc();
     let m = command::read_meeting(&doc).expect("a meeting written by another app reads");
-    assert_eq!(m.schema, 2);
-    assert_eq!(m.title, "June meeting");
-    assert_eq!(m.created_at, 1_790_000_000_001);
-    assert_eq!(m.notes.as_str(), "Plain notes");
-    assert_eq!(m.date, "2026-06-10");
-    assert_eq!(m.time, "");
-    assert_eq!(m.facilitator.as_deref(), Some("m_text"));
-    assert_eq!(m.note_taker, None);
-    assert_eq!(m.attendees["m_text"], 1_790_000_000_002);
-    assert!(!m.agenda["ag1"].done);
-    assert!(m.agenda["ag2"].done);
     let tally = m.decisions["d1"].tally.unwrap();
-    assert_eq!((tally.agree, tally.abstain, tally.block), (5, 1, 0));
+    expect_rows(&[
+        ("schema", m.schema.to_string(), "2"),
+        ("title", m.title.clone(), "June meeting"),
+        ("created_at", m.created_at.to_string(), "1790000000001"),
+        (
+            "notes as a plain string",
+            m.notes.as_str().to_owned(),
+            "Plain notes",
+        ),
+        ("date", m.date.clone(), "2026-06-10"),
+        ("missing time", m.time.clone(), ""),
+        (
+            "facilitator",
+            format!("{:?}", m.facilitator),
+            "Some(\"m_text\")",
+        ),
+        ("no note taker", format!("{:?}", m.note_taker), "None"),
+        (
+            "attended at",
+            m.attendees["m_text"].to_string(),
+            "1790000000002",
+        ),
+        ("agenda not done", m.agenda["ag1"].done.to_string(), "false"),
+        ("agenda done", m.agenda["ag2"].done.to_string(), "true"),
+        (
+            "tally",
+            format!("{} {} {}", tally.agree, tally.abstain, tally.block),
+            "5 1 0",
+        ),
+        (
+            "action done",
+            format!("{:?}", m.actions["x1"].status),
+            "Done",
+        ),
+        ("action due missing", m.actions["x1"].due.clone(), ""),
+        (
+            "action status unknown",
+            format!("{:?}", m.actions["x2"].status),
+            "Unknown",
+        ),
+    ]);
     assert_eq!(m.actions["x1"].status, ActionStatus::Done);
-    assert_eq!(m.actions["x1"].due, "");
-    assert_eq!(m.actions["x2"].status, ActionStatus::Unknown);
 }
 
 #[test]
 fn a_document_that_is_not_a_group_is_still_refused() {
-    let meeting = AutoCommit::load(MEETING).unwrap();
+    let meeting = meeting_doc();
     assert!(command::read(&meeting).is_err());
     assert!(command::read(&AutoCommit::new()).is_err());
     assert!(command::read_meeting(&group_doc()).is_err());
@@ -524,7 +560,7 @@ fn counts_are_written_as_signed_integers() {
 
 #[test]
 fn meeting_commands_work_on_a_meeting_another_app_wrote() {
-    let mut doc = AutoCommit::load(MEETING).unwrap();
+    let mut doc = meeting_doc();
     let group = read();
     let at = At::utc(NOW);
     command::apply_meeting(

@@ -40,24 +40,54 @@ fn found<D: ReadDoc>(doc: &D, obj: &ObjId, prop: &Prop<'_>) -> Result<Found, Hyd
     })
 }
 
+/// A field as one scalar: text read as a string; missing, a map or a list
+/// as nothing.
+fn scalar<D: ReadDoc>(
+    doc: &D,
+    obj: &ObjId,
+    prop: &Prop<'_>,
+) -> Result<Option<ScalarValue>, HydrateError> {
+    Ok(match found(doc, obj, prop)? {
+        Found::Scalar(value) => Some(value),
+        Found::Text(s) => Some(ScalarValue::Str(s.into())),
+        _ => None,
+    })
+}
+
+/// A scalar read as a number, whatever kind it was stored as: integers
+/// kept exact, a string parsed, a yes/no as 1 or 0.
+enum Number {
+    Whole(i64),
+    Fraction(f64),
+}
+
+fn number(value: &ScalarValue) -> Option<Number> {
+    match value {
+        ScalarValue::Int(n) | ScalarValue::Timestamp(n) => Some(Number::Whole(*n)),
+        ScalarValue::Counter(c) => Some(Number::Whole(i64::from(c))),
+        ScalarValue::Uint(n) => Some(Number::Whole(i64::try_from(*n).unwrap_or(i64::MAX))),
+        ScalarValue::F64(f) => f.is_finite().then_some(Number::Fraction(*f)),
+        ScalarValue::Str(s) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Number::Fraction),
+        ScalarValue::Boolean(b) => Some(Number::Whole(i64::from(*b))),
+        _ => None,
+    }
+}
+
 /// A number as an integer: fractions rounded, out of range clamped.
 #[expect(
     clippy::cast_possible_truncation,
     reason = "rounded and clamped to the i64 range first"
 )]
 fn whole(value: &ScalarValue) -> Option<i64> {
-    match value {
-        ScalarValue::Int(n) | ScalarValue::Timestamp(n) => Some(*n),
-        ScalarValue::Counter(c) => Some(i64::from(c)),
-        ScalarValue::Uint(n) => Some(i64::try_from(*n).unwrap_or(i64::MAX)),
-        ScalarValue::F64(f) if f.is_finite() => Some(f.round().clamp(-9.0e18, 9.0e18) as i64),
-        ScalarValue::Str(s) => s.trim().parse::<f64>().ok().and_then(|f| {
-            let f = f.round();
-            f.is_finite().then(|| f.clamp(-9.0e18, 9.0e18) as i64)
-        }),
-        ScalarValue::Boolean(b) => Some(i64::from(*b)),
-        _ => None,
-    }
+    Some(match number(value)? {
+        Number::Whole(n) => n,
+        Number::Fraction(f) => f.round().clamp(-9.0e18, 9.0e18) as i64,
+    })
 }
 
 /// An integer field, from any number (fractions rounded); 0 when missing
@@ -65,16 +95,8 @@ fn whole(value: &ScalarValue) -> Option<i64> {
 ///
 /// # Errors
 /// Only when the document itself cannot be read.
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "autosurgeon's hydrate signature"
-)]
 pub fn int<D: ReadDoc>(doc: &D, obj: &ObjId, prop: Prop<'_>) -> Result<i64, HydrateError> {
-    Ok(match found(doc, obj, &prop)? {
-        Found::Scalar(value) => whole(&value).unwrap_or_default(),
-        Found::Text(s) => whole(&ScalarValue::Str(s.into())).unwrap_or_default(),
-        _ => 0,
-    })
+    Ok(opt_int(doc, obj, prop)?.unwrap_or_default())
 }
 
 /// An optional integer (a moment that may not have happened yet).
@@ -90,10 +112,7 @@ pub fn opt_int<D: ReadDoc>(
     obj: &ObjId,
     prop: Prop<'_>,
 ) -> Result<Option<i64>, HydrateError> {
-    Ok(match found(doc, obj, &prop)? {
-        Found::Scalar(value) => whole(&value),
-        _ => None,
-    })
+    Ok(scalar(doc, obj, &prop)?.as_ref().and_then(whole))
 }
 
 /// A count or a version: an integer, never below 0.
@@ -114,12 +133,10 @@ pub fn uint<D: ReadDoc>(doc: &D, obj: &ObjId, prop: Prop<'_>) -> Result<u64, Hyd
 )]
 #[expect(clippy::cast_precision_loss, reason = "quantities are far below 2^52")]
 pub fn float<D: ReadDoc>(doc: &D, obj: &ObjId, prop: Prop<'_>) -> Result<f64, HydrateError> {
-    Ok(match found(doc, obj, &prop)? {
-        Found::Scalar(ScalarValue::F64(f)) if f.is_finite() => f,
-        Found::Scalar(ScalarValue::Str(s)) => s.trim().parse().unwrap_or_default(),
-        Found::Scalar(value) => whole(&value).map_or(0.0, |n| n as f64),
-        Found::Text(s) => s.trim().parse().unwrap_or_default(),
-        _ => 0.0,
+    Ok(match scalar(doc, obj, &prop)?.as_ref().and_then(number) {
+        Some(Number::Whole(n)) => n as f64,
+        Some(Number::Fraction(f)) => f,
+        None => 0.0,
     })
 }
 
@@ -132,11 +149,10 @@ pub fn float<D: ReadDoc>(doc: &D, obj: &ObjId, prop: Prop<'_>) -> Result<f64, Hy
     reason = "autosurgeon's hydrate signature"
 )]
 pub fn flag<D: ReadDoc>(doc: &D, obj: &ObjId, prop: Prop<'_>) -> Result<bool, HydrateError> {
-    Ok(match found(doc, obj, &prop)? {
-        Found::Scalar(ScalarValue::Boolean(b)) => b,
-        Found::Scalar(ScalarValue::Str(s)) => s.eq_ignore_ascii_case("true"),
-        Found::Scalar(value) => whole(&value).is_some_and(|n| n != 0),
-        _ => false,
+    Ok(match scalar(doc, obj, &prop)? {
+        Some(ScalarValue::Str(s)) => s.eq_ignore_ascii_case("true"),
+        Some(value) => whole(&value).is_some_and(|n| n != 0),
+        None => false,
     })
 }
 
