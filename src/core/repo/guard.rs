@@ -280,21 +280,25 @@ pub fn check_chunks_within(bytes: &[u8], budget: &mut Budget) -> Result<(), Refu
 fn chunk_hash(kind: u8, body: &[u8]) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     let mut length = Vec::with_capacity(10);
-    let mut n = body.len() as u64;
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            length.push(byte);
-            break;
-        }
-        length.push(byte | 0x80);
-    }
+    uleb(&mut length, body.len() as u64);
     let mut hasher = Sha256::new();
     hasher.update([kind]);
     hasher.update(&length);
     hasher.update(body);
     hasher.finalize().into()
+}
+
+/// Writes an unsigned LEB128 number, as automerge writes lengths.
+fn uleb(out: &mut Vec<u8>, mut n: u64) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
 }
 
 /// A document chunk: actors, heads, change and op column metadata, then
@@ -494,18 +498,6 @@ fn inflate_kept(data: &[u8], budget: &mut Budget) -> Result<Vec<u8>, Refused> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn uleb(out: &mut Vec<u8>, mut n: u64) {
-        loop {
-            let byte = (n & 0x7f) as u8;
-            n >>= 7;
-            if n == 0 {
-                out.push(byte);
-                return;
-            }
-            out.push(byte | 0x80);
-        }
-    }
 
     fn message_with_bloom(bloom: &[u8]) -> Vec<u8> {
         let mut m = vec![SYNC_V1, 0, 0, 1, 0];
