@@ -2,7 +2,9 @@
 //! static host serves the app without rewrite rules, and a reload or a shared
 //! link opens the same page.
 
+use super::command::MAX_NAME;
 use super::repo::DocumentId;
+use super::text::clean_line;
 
 /// A page of the app.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,11 +38,14 @@ pub enum Route {
     Log(DocumentId, String),
     /// The group as CSV files and minutes as text.
     Export(DocumentId),
-    /// An invite link: a group and the sync server that has it. The whole
-    /// link lives in the fragment, so it never reaches a web server.
+    /// An invite link: a group, the sync server that has it, and the name
+    /// the link gives the group (shown as what the link says until the
+    /// group itself arrives). The whole link lives in the fragment, so it
+    /// never reaches a web server.
     Join {
         group: DocumentId,
         server: Option<String>,
+        name: Option<String>,
     },
     /// An invite link cut short or damaged on the way (a messenger broke
     /// the line, a character was lost): it says so, not "no such page".
@@ -94,18 +99,32 @@ impl Route {
                 _ => Self::NotFound,
             },
             ["join", id] => {
-                let server = query
-                    .split('&')
-                    .find_map(|pair| pair.strip_prefix("server="))
-                    .map(percent_decode);
-                match (group(id), server) {
+                let field = |key: &str| {
+                    query
+                        .split('&')
+                        .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+                        .map(percent_decode)
+                };
+                // The name is anyone's words: cleaned like a typed name and
+                // cut to a name's length; one that cleans to nothing is none.
+                let name = match field("name") {
+                    None => None,
+                    Some(None) => return Self::BadInvite,
+                    Some(Some(name)) => {
+                        let name: String = clean_line(&name).chars().take(MAX_NAME).collect();
+                        Some(name.trim_end().to_owned()).filter(|n| !n.is_empty())
+                    }
+                };
+                match (group(id), field("server")) {
                     (Some(group), None) => Self::Join {
                         group,
                         server: None,
+                        name,
                     },
                     (Some(group), Some(Some(server))) if !server.is_empty() => Self::Join {
                         group,
                         server: Some(server),
+                        name,
                     },
                     _ => Self::BadInvite,
                 }
@@ -166,12 +185,21 @@ impl Route {
             Self::Export(id) => format!("#/g/{id}/export"),
             Self::Join {
                 group,
-                server: None,
-            } => format!("#/join/{}", group.url()),
-            Self::Join {
-                group,
-                server: Some(server),
-            } => format!("#/join/{}?server={}", group.url(), percent_encode(server)),
+                server,
+                name,
+            } => {
+                let query: Vec<String> = [("server", server), ("name", name)]
+                    .into_iter()
+                    .filter_map(|(key, value)| {
+                        Some(format!("{key}={}", percent_encode(value.as_ref()?)))
+                    })
+                    .collect();
+                if query.is_empty() {
+                    format!("#/join/{}", group.url())
+                } else {
+                    format!("#/join/{}?{}", group.url(), query.join("&"))
+                }
+            }
         }
     }
 }
@@ -212,6 +240,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_name_an_invite_gives_is_cleaned_and_bounded() {
+        let id = DocumentId::from_bytes([3; 16]);
+        let with = |name: &str| format!("#/join/{}?server=ws%3A%2F%2Fx&name={name}", id.url());
+        let name_of = |href: &str| match Route::parse(href) {
+            Route::Join { name, .. } => name,
+            other => panic!("{other:?}"),
+        };
+        // Direction overrides and zero-width characters go; spaces fold.
+        assert_eq!(
+            name_of(&with("%E2%80%AEevil%E2%80%8B%20%20Garden")).as_deref(),
+            Some("evil Garden")
+        );
+        // Only invisible characters: no name at all.
+        assert_eq!(name_of(&with("%E2%80%8B%E3%85%A4")), None);
+        // At most a name's length.
+        let long = name_of(&with(&"a".repeat(5000))).unwrap();
+        assert_eq!(long.chars().count(), MAX_NAME);
+        // A damaged escape in the name is a damaged invite.
+        assert_eq!(Route::parse(&with("Garden%E")), Route::BadInvite);
+        // Markup is only words here; the page shows it as text.
+        assert_eq!(
+            name_of(&with("%3Cimg%20src%3Dx%3E")).as_deref(),
+            Some("<img src=x>")
+        );
+    }
+
+    #[test]
     fn every_route_round_trips() {
         let id = DocumentId::from_bytes([3; 16]);
         for route in [
@@ -236,10 +291,22 @@ mod tests {
             Route::Join {
                 group: id,
                 server: None,
+                name: None,
             },
             Route::Join {
                 group: id,
                 server: Some("wss://sync.example.org:3030/path?x=1&y=ü".into()),
+                name: None,
+            },
+            Route::Join {
+                group: id,
+                server: Some("wss://sync.example.org".into()),
+                name: Some("Jardín & Co = 花园".into()),
+            },
+            Route::Join {
+                group: id,
+                server: None,
+                name: Some("Eastside".into()),
             },
         ] {
             assert_eq!(Route::parse(&route.href()), route);
@@ -260,6 +327,7 @@ mod tests {
         let href = Route::Join {
             group: id,
             server: Some("ws://127.0.0.1:3030".into()),
+            name: None,
         }
         .href();
         assert!(href.starts_with("#/join/automerge:"));
@@ -274,6 +342,7 @@ mod tests {
         let href = Route::Join {
             group: DocumentId::from_bytes([3; 16]),
             server: Some("wss://sync.example.org".into()),
+            name: None,
         }
         .href();
         let at = href.find('?').unwrap();

@@ -55,9 +55,11 @@ fn App() -> impl IntoView {
             view! { <pages::resource::ResourcePage id=id resource=resource /> }.into_any()
         }
         // An invite asks before it adds a group or contacts a server.
-        Route::Join { group, server } => {
-            view! { <pages::join::JoinPage group=group server=server /> }.into_any()
-        }
+        Route::Join {
+            group,
+            server,
+            name,
+        } => view! { <pages::join::JoinPage group=group server=server name=name /> }.into_any(),
         Route::BadInvite => pages::join::BadInvitePage().into_any(),
         Route::Aid(id) => view! { <pages::aid::AidPage id=id /> }.into_any(),
         Route::Minutes(id, meeting) => {

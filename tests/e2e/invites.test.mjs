@@ -107,3 +107,43 @@ test('meeting notes typed offline are counted, and the share page does not claim
   await shot(page, 'share-offline-notes');
   assert.deepEqual(errors, []);
 });
+
+test('an invite names the group as the link says until the group arrives with its own name; a hostile name is only cleaned words', async (t) => {
+  const server = await startSyncServer(t);
+  const ana = await launch(t);
+  await createGroup(ana.page, app.url, 'Sunny Acres');
+  const href = groupHash(ana.page);
+  await saved(ana.page);
+  await setServer(ana.page, app.url, href, server.url);
+  await ana.page.getByTestId('sync-details').getByText(/Synced with/).waitFor({ timeout: 30_000 });
+  const link = await ana.page.getByTestId('invite-link').inputValue();
+  assert.match(link, /&name=Sunny%20Acres$/);
+
+  const ben = await launch(t);
+  await ben.page.goto(link);
+  await ben.page.getByTestId('invite-ask')
+    .getByText('You opened an invite to “Sunny Acres”: that is the name the link gives').waitFor();
+  await shot(ben.page, 'invite-named');
+
+  // A link whose name was changed on the way: what it says is shown as the
+  // link's, and the group shows its own name once it arrives.
+  await ben.page.goto(link.replace('Sunny%20Acres', 'Free%20Plots%20Here'));
+  await ben.page.getByTestId('invite-ask').getByText('“Free Plots Here”: that is the name the link gives').waitFor();
+  await ben.page.getByRole('button', { name: 'Join the group' }).click();
+  await ben.page.getByRole('heading', { level: 1, name: 'Sunny Acres' }).waitFor({ timeout: 30_000 });
+
+  // A hostile name: direction overrides, invisible characters, markup, and
+  // far too long. Cleaned, cut to a name's length, and shown as text.
+  const hostile = '\u202E\u200Bevil <img src=x onerror="window.injected=1"> ' + 'a'.repeat(500);
+  const other = link.replace(/#\/join\/[^?]+/, '#/join/automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu')
+    .replace(/&name=.*$/, `&name=${encodeURIComponent(hostile)}`);
+  await ben.page.goto(other);
+  const ask = await ben.page.getByTestId('invite-ask').textContent();
+  const shown = ask.match(/“(.*)”/)[1];
+  assert.ok(shown.startsWith('evil <img src=x onerror="window.injected=1"> aaa'), shown);
+  assert.equal([...shown].length, 80, shown);
+  assert.ok(!/[\u202E\u200B]/.test(ask));
+  assert.equal(await ben.page.locator('main img, h1 img, [data-testid=invite-ask] img').count(), 0);
+  assert.equal(await ben.page.evaluate(() => window.injected), undefined);
+  assert.deepEqual([...ana.errors, ...ben.errors], []);
+});

@@ -792,4 +792,9 @@ pub const TEXTS: &[(Key, &str)] = &[
         UnsavedWarning,
         "Some changes are only in memory. Keep this page open until they are saved.",
     ),
+    // issue 16
+    (
+        InviteAskNamed,
+        "You opened an invite to “{group}”: that is the name the link gives, and the group shows its own once it arrives. Nothing is added and no server is contacted until you say so.",
+    ),
 ];

@@ -816,4 +816,9 @@ pub const TEXTS: &[(Key, &str)] = &[
         UnsavedWarning,
         "Algunos cambios solo están en memoria. Deja esta página abierta hasta que se guarden.",
     ),
+    // issue 16
+    (
+        InviteAskNamed,
+        "Abriste una invitación a «{group}»: es el nombre que da el enlace, y el grupo muestra el suyo cuando llega. No se añade nada ni se contacta ningún servidor hasta que lo digas.",
+    ),
 ];

@@ -861,4 +861,9 @@ pub const TEXTS: &[(Key, &str)] = &[
         UnsavedWarning,
         "Algumas alterações estão só na memória. Deixe esta página aberta até que sejam salvas.",
     ),
+    // issue 16
+    (
+        InviteAskNamed,
+        "Você abriu um convite para “{group}”: é o nome que o link dá, e o grupo mostra o seu quando chegar. Nada é adicionado e nenhum servidor é contatado até você confirmar.",
+    ),
 ];

@@ -16,7 +16,12 @@ fn host(url: &str) -> String {
 }
 
 #[component]
-pub fn JoinPage(group: DocumentId, server: Option<String>) -> impl IntoView {
+pub fn JoinPage(
+    group: DocumentId,
+    server: Option<String>,
+    /// The name the link gives the group (cleaned and bounded by the route).
+    name: Option<String>,
+) -> impl IntoView {
     let app = expect_context::<AppState>();
     // A server that is not a WebSocket address came from a damaged link.
     let Ok(server) = server
@@ -66,11 +71,16 @@ pub fn JoinPage(group: DocumentId, server: Option<String>) -> impl IntoView {
         // Not on this phone (or without a server yet): say what joining
         // means, and do nothing until the member says so.
         (held, invited) => {
-            let name = held
-                .map(|(name, _)| name)
-                .filter(|name| !name.is_empty())
-                .unwrap_or_else(|| app.t(Key::InviteGroupUnknown).to_owned());
-            let ask = app.tf(Key::InviteAsk, &[("group", &name)]);
+            // The group's own name when this phone has it; else the name
+            // the link gives, said to be the link's; else "a group".
+            let own = held.map(|(name, _)| name).filter(|name| !name.is_empty());
+            let ask = match (own, name) {
+                (Some(own), _) => app.tf(Key::InviteAsk, &[("group", &own)]),
+                (None, Some(linked)) => app.tf(Key::InviteAskNamed, &[("group", &linked)]),
+                (None, None) => {
+                    app.tf(Key::InviteAsk, &[("group", app.t(Key::InviteGroupUnknown))])
+                }
+            };
             let where_ = invited.as_ref().map_or_else(
                 || app.t(Key::InviteNoServer).to_owned(),
                 |server| app.tf(Key::InviteServer, &[("server", &host(server))]),

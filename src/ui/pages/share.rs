@@ -53,9 +53,16 @@ fn ShareView(id: DocumentId) -> impl IntoView {
                 location.origin().unwrap_or_default(),
                 location.pathname().unwrap_or_default()
             );
+            // The group's name rides along, so the invite can say which
+            // group before anything is fetched.
             let join = Route::Join {
                 group: id,
                 server: Some(server),
+                name: app
+                    .group(id)
+                    .get()
+                    .map(|g| g.name)
+                    .filter(|n| !n.is_empty()),
             };
             format!("{page}{}", join.href())
         })
