@@ -671,11 +671,11 @@ impl SyncEngine {
         let Some(peer) = self.peers.remove(id) else {
             return;
         };
-        let Some(storage) = peer
-            .metadata
-            .storage_id
-            .filter(|_| !peer.metadata.is_ephemeral)
-        else {
+        // Another tab shares this phone's storage: nothing to keep for it,
+        // and it must not push out a server's state.
+        let Some(storage) = peer.metadata.storage_id.filter(|s| {
+            !peer.metadata.is_ephemeral && self.metadata.storage_id.as_ref() != Some(s)
+        }) else {
             return;
         };
         for (document, state) in peer.docs {
