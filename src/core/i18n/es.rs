@@ -816,4 +816,13 @@ pub const TEXTS: &[(Key, &str)] = &[
         UnsavedWarning,
         "Algunos cambios solo están en memoria. Deja esta página abierta hasta que se guarden.",
     ),
+    // issue 17
+    (
+        ShowMorePlots,
+        "Mostrar {count} parcela más|Mostrar {count} parcelas más",
+    ),
+    (
+        PlotsShown,
+        "Se muestran {shown} de {total} parcelas. Busca en la lista para encontrar una.",
+    ),
 ];

@@ -625,6 +625,10 @@ keys! {
     NewVersion,
     Reload,
     UnsavedWarning,
+
+    // issue 17
+    ShowMorePlots,
+    PlotsShown,
 }
 
 /// The message for a refused command, in the member's language.

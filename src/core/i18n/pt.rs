@@ -861,4 +861,13 @@ pub const TEXTS: &[(Key, &str)] = &[
         UnsavedWarning,
         "Algumas alterações estão só na memória. Deixe esta página aberta até que sejam salvas.",
     ),
+    // issue 17
+    (
+        ShowMorePlots,
+        "Mostrar mais {count} canteiro|Mostrar mais {count} canteiros",
+    ),
+    (
+        PlotsShown,
+        "Mostrando {shown} de {total} canteiros. Pesquise na lista para achar um.",
+    ),
 ];

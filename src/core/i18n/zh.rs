@@ -679,4 +679,7 @@ pub const TEXTS: &[(Key, &str)] = &[
         UnsavedWarning,
         "有些改动只在内存里。请先别关这个页面，等它们保存好。",
     ),
+    // issue 17
+    (ShowMorePlots, "再显示{count}块地"),
+    (PlotsShown, "显示了{total}块地中的{shown}块。在列表里搜索可以找到某一块。"),
 ];
