@@ -224,8 +224,8 @@ if (ONLY.includes('open')) {
     await seed(page, set);
     const first = Math.min(FIRST_SCREEN, set.plots);
     // One warm-up each (compiling the wasm, the disk cache), not counted.
-    await timeList(page, appSite(set), set.plots);
-    await timeList(page, jsSite(set), set.plots);
+    await timeList(page, appSite(set), first);
+    await timeList(page, jsSite(set), first);
     const app = [];
     const js = [];
     for (let run = 0; run < RUNS; run++) {

@@ -674,7 +674,12 @@ fn unshared_changes_follow_edits_and_syncs() {
     let fresh = |net: &mut Net| {
         // A second engine holding the same document counts from scratch.
         let mut other = SyncEngine::new("fresh".into(), None, linked_documents);
-        let doc = net.nodes[0].engine.document(group_id()).unwrap().doc().clone();
+        let doc = net.nodes[0]
+            .engine
+            .document(group_id())
+            .unwrap()
+            .doc()
+            .clone();
         other.add_document(StoredDoc::new(group_id(), doc), Vec::new());
         other.unshared_changes(group_id())
     };
@@ -682,7 +687,10 @@ fn unshared_changes_follow_edits_and_syncs() {
     assert_eq!(first, 1, "the group's creation");
     for n in 0..5 {
         net.edit(0, group_id(), |d| add_plot(d, &format!("A{n}")));
-        assert_eq!(net.nodes[0].engine.unshared_changes(group_id()), first + n + 1);
+        assert_eq!(
+            net.nodes[0].engine.unshared_changes(group_id()),
+            first + n + 1
+        );
     }
     assert_eq!(fresh(&mut net), 6);
     net.connect(0, 1, Share::Groups([group_id()].into()));
@@ -690,7 +698,10 @@ fn unshared_changes_follow_edits_and_syncs() {
     assert_eq!(net.nodes[0].engine.unshared_changes(group_id()), 0);
     net.edit(0, group_id(), |d| add_plot(d, "B1"));
     let after = net.nodes[0].engine.unshared_changes(group_id());
-    assert!(after <= 1, "one new change at most before it is sent: {after}");
+    assert!(
+        after <= 1,
+        "one new change at most before it is sent: {after}"
+    );
     net.run();
     assert_eq!(net.nodes[0].engine.unshared_changes(group_id()), 0);
 }

@@ -16,7 +16,10 @@ use crate::web::platform;
 const MEETINGS_READ: usize = 20;
 
 #[component]
-pub fn NeedsMe(id: DocumentId, #[prop(into)] group: Signal<Option<crate::ui::state::Shown>>) -> impl IntoView {
+pub fn NeedsMe(
+    id: DocumentId,
+    #[prop(into)] group: Signal<Option<crate::ui::state::Shown>>,
+) -> impl IntoView {
     let app = expect_context::<AppState>();
     let meetings = RwSignal::new(Vec::<(String, Meeting)>::new());
     // The meetings hold the action items; read them from the phone.

@@ -793,7 +793,10 @@ pub const TEXTS: &[(Key, &str)] = &[
         "Some changes are only in memory. Keep this page open until they are saved.",
     ),
     // issue 17
-    (ShowMorePlots, "Show {count} more plot|Show {count} more plots"),
+    (
+        ShowMorePlots,
+        "Show {count} more plot|Show {count} more plots",
+    ),
     (
         PlotsShown,
         "Showing {shown} of {total} plots. Search the list to find one.",

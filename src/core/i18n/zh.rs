@@ -681,5 +681,8 @@ pub const TEXTS: &[(Key, &str)] = &[
     ),
     // issue 17
     (ShowMorePlots, "再显示{count}块地"),
-    (PlotsShown, "显示了{total}块地中的{shown}块。在列表里搜索可以找到某一块。"),
+    (
+        PlotsShown,
+        "显示了{total}块地中的{shown}块。在列表里搜索可以找到某一块。",
+    ),
 ];

@@ -87,7 +87,8 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
 
     let shown = RwSignal::new(PAGE);
     let total = Memo::new(move |_| plots.with(Vec::len));
-    let page = move || plots.with(|rows| rows.iter().take(shown.get()).cloned().collect::<Vec<_>>());
+    let page =
+        move || plots.with(|rows| rows.iter().take(shown.get()).cloned().collect::<Vec<_>>());
 
     let label = RwSignal::new(String::new());
     let size = RwSignal::new(String::new());
@@ -160,8 +161,9 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
                 <Show when=move || { total.get() > shown.get() }>
                     <p class="hint" role="status" data-testid="plots-shown">
                         {move || {
-                            let shown = app.number(shown.get().min(total.get()) as f64);
-                            let all = app.number(total.get() as f64);
+                            let number = |n: usize| app.number(u32::try_from(n).map_or(f64::MAX, f64::from));
+                            let shown = number(shown.get().min(total.get()));
+                            let all = number(total.get());
                             app.tf(Key::PlotsShown, &[("shown", &shown), ("total", &all)])
                         }}
                     </p>
