@@ -3,7 +3,10 @@
 // commands by `examples/bench_groups.rs`), read by both from the same
 // IndexedDB, runs interleaved, median/min/max of 7. Prints each ratio
 // against its goal (issue 17).
-//   scripts/release && node bench/side-by-side.mjs [--runs 7] [--only open,edit,memory,join]
+//   scripts/release && node bench/side-by-side.mjs [--runs 7] [--only open,edit,memory]
+// `--only join` (a phone joining 5,000 plots and 200 meetings from the npm
+// sync server, against a JS peer) is not finished: the app's wait for all
+// 201 documents timed out in its first run and the cause is not known yet.
 // The comparator page (bench/comparator/) is bundled with esbuild from npm
 // into target/side-by-side/ and served beside the app on the same origin.
 import { createServer } from 'node:http';
@@ -21,7 +24,7 @@ const option = (name, fallback) => {
   return at >= 0 ? args[at + 1] : fallback;
 };
 const RUNS = Number(option('runs', 7));
-const ONLY = option('only', 'open,edit,memory,join').split(',');
+const ONLY = option('only', 'open,edit,memory').split(',');
 const DATA = join(ROOT, 'target', 'bench-data');
 const OUT = join(ROOT, 'target', 'side-by-side');
 const FIRST_SCREEN = 10;
