@@ -29,15 +29,51 @@ fn main() {
         status: PlotStatus::Available,
     };
     let start = Instant::now();
+    let mut kept = command::read(&doc).unwrap();
     for n in 0..plots {
-        command::apply(&mut doc, &add(n), 0).unwrap();
+        command::apply_on(&mut doc, &mut kept, &add(n), &command::At::utc(0)).unwrap();
     }
     println!("{plots} adds: {:?}", start.elapsed());
     let start = Instant::now();
     let group = command::read(&doc).unwrap();
     println!("read (hydrate) at {plots} plots: {:?}", start.elapsed());
     let start = Instant::now();
+    let bytes = doc.save();
+    println!(
+        "save at {plots} plots: {:?} ({} bytes)",
+        start.elapsed(),
+        bytes.len()
+    );
+    let start = Instant::now();
+    let _ = automerge::AutoCommit::load(&bytes).unwrap();
+    println!("load (parse) at {plots} plots: {:?}", start.elapsed());
+    let start = Instant::now();
     command::apply(&mut doc, &add(plots), 0).unwrap();
     println!("one more add at {plots} plots: {:?}", start.elapsed());
-    drop(group);
+    let start = Instant::now();
+    let copy = group.clone();
+    println!("clone of the group at {plots} plots: {:?}", start.elapsed());
+    let start = Instant::now();
+    let same = copy == group;
+    println!(
+        "comparison of two copies at {plots} plots: {:?} ({same})",
+        start.elapsed()
+    );
+    let mut group = group;
+    let start = Instant::now();
+    let edit = Command::EditPlot {
+        plot: "p7".into(),
+        label: None,
+        size: Some("9 m".into()),
+        status: None,
+    };
+    command::apply_on(&mut doc, &mut group, &edit, &command::At::utc(0)).unwrap();
+    println!(
+        "one plot edit (apply_on) at {plots} plots: {:?}",
+        start.elapsed()
+    );
+    let start = Instant::now();
+    let heads = doc.get_heads();
+    let _ = doc.save_after(&heads);
+    println!("save_after at {plots} plots: {:?}", start.elapsed());
 }

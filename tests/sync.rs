@@ -664,3 +664,44 @@ proptest! {
         let _ = copy.get_heads();
     }
 }
+
+/// The count of changes no peer has follows every edit and every sync,
+/// whether it was counted before (and is only added to) or not.
+#[test]
+fn unshared_changes_follow_edits_and_syncs() {
+    let mut net = Net::with_server(2, true);
+    net.add_doc(0, group_id(), new_group(0));
+    let fresh = |net: &mut Net| {
+        // A second engine holding the same document counts from scratch.
+        let mut other = SyncEngine::new("fresh".into(), None, linked_documents);
+        let doc = net.nodes[0]
+            .engine
+            .document(group_id())
+            .unwrap()
+            .doc()
+            .clone();
+        other.add_document(StoredDoc::new(group_id(), doc), Vec::new());
+        other.unshared_changes(group_id())
+    };
+    let first = net.nodes[0].engine.unshared_changes(group_id());
+    assert_eq!(first, 1, "the group's creation");
+    for n in 0..5 {
+        net.edit(0, group_id(), |d| add_plot(d, &format!("A{n}")));
+        assert_eq!(
+            net.nodes[0].engine.unshared_changes(group_id()),
+            first + n + 1
+        );
+    }
+    assert_eq!(fresh(&mut net), 6);
+    net.connect(0, 1, Share::Groups([group_id()].into()));
+    net.run();
+    assert_eq!(net.nodes[0].engine.unshared_changes(group_id()), 0);
+    net.edit(0, group_id(), |d| add_plot(d, "B1"));
+    let after = net.nodes[0].engine.unshared_changes(group_id());
+    assert!(
+        after <= 1,
+        "one new change at most before it is sent: {after}"
+    );
+    net.run();
+    assert_eq!(net.nodes[0].engine.unshared_changes(group_id()), 0);
+}

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::state::AppState;
 use crate::core::i18n::{Key, Named};
-use crate::core::model::{Group, PlotStatus};
+use crate::core::model::PlotStatus;
 use crate::core::repo::DocumentId;
 use crate::core::repo::saving::{SaveState, is_disk_full};
 use crate::core::repo::sync::{Link, Trouble};
@@ -685,5 +685,5 @@ pub fn local_date(app: AppState, date: &str) -> String {
 /// The group's member names, by name, as the group changes.
 pub fn member_names(app: AppState, id: DocumentId) -> Signal<Vec<(String, String)>> {
     let group = app.group(id);
-    Signal::derive(move || group.with(|g| g.as_ref().map(Group::member_names).unwrap_or_default()))
+    Signal::derive(move || group.with(|g| g.as_ref().map(|g| g.member_names()).unwrap_or_default()))
 }

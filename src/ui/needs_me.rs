@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::core::i18n::Key;
-use crate::core::model::{Group, Meeting};
+use crate::core::model::Meeting;
 use crate::core::needs::{Line, needs_me};
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
@@ -16,7 +16,10 @@ use crate::web::platform;
 const MEETINGS_READ: usize = 20;
 
 #[component]
-pub fn NeedsMe(id: DocumentId, #[prop(into)] group: Signal<Option<Group>>) -> impl IntoView {
+pub fn NeedsMe(
+    id: DocumentId,
+    #[prop(into)] group: Signal<Option<crate::ui::state::Shown>>,
+) -> impl IntoView {
     let app = expect_context::<AppState>();
     let meetings = RwSignal::new(Vec::<(String, Meeting)>::new());
     // The meetings hold the action items; read them from the phone.

@@ -19,6 +19,31 @@ use crate::web::repo::{OpenError, Repo, RepoEvent, SaveKey};
 use crate::web::settings::{KnownGroup, Settings};
 use crate::web::transport::{self, ServerLink, ServerState};
 
+/// The open group as pages read it: shared, never copied, so that each
+/// page's view of it costs nothing, and "changed" is one pointer compare
+/// (a new `Shown` exists only when a command or a peer changed the group).
+#[derive(Clone, Debug)]
+pub struct Shown(std::sync::Arc<Group>);
+
+impl Shown {
+    pub fn new(group: Group) -> Self {
+        Self(std::sync::Arc::new(group))
+    }
+}
+
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Shown {
+    type Target = Group;
+    fn deref(&self) -> &Group {
+        &self.0
+    }
+}
+
 /// The group the current page shows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Opened {
@@ -27,7 +52,7 @@ pub enum Opened {
     Fetching(DocumentId),
     Open {
         id: DocumentId,
-        group: Group,
+        group: Shown,
         damaged: usize,
         /// The copy here could not be read again after another phone
         /// changed it: its pages say so and commands on it are refused.
@@ -212,7 +237,7 @@ impl AppState {
     }
 
     /// The open group with this id, as it changes.
-    pub fn group(self, id: DocumentId) -> Memo<Option<Group>> {
+    pub fn group(self, id: DocumentId) -> Memo<Option<Shown>> {
         Memo::new(move |_| {
             self.opened.with(|opened| match opened {
                 Some(Opened::Open {
@@ -396,7 +421,7 @@ impl AppState {
                     self.remember(id, &group.name);
                     Opened::Open {
                         id,
-                        group,
+                        group: Shown::new(group),
                         damaged: report.corrupt.len(),
                         stale: false,
                     }
@@ -742,7 +767,7 @@ impl AppState {
         repo.save(id);
         self.opened.set(Some(Opened::Open {
             id,
-            group,
+            group: Shown::new(group),
             damaged: 0,
             stale: false,
         }));
@@ -782,7 +807,7 @@ impl AppState {
             }) = opened
                 && *open == id
             {
-                *shown = group;
+                *shown = Shown::new(group);
             }
         });
     }

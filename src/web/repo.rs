@@ -107,6 +107,11 @@ struct Inner {
     removed: RefCell<std::collections::HashSet<DocumentId>>,
     /// What loading found (damaged chunks), kept for whichever page asks.
     reports: RefCell<HashMap<DocumentId, LoadReport>>,
+    /// Documents being read from IndexedDB now, and the promise that
+    /// resolves when that read is done: a second open of the same document
+    /// (the page's and the background load of every group) waits for the
+    /// first instead of reading and parsing it again.
+    loading: RefCell<HashMap<DocumentId, js_sys::Promise>>,
     wires: RefCell<HashMap<ConnId, Wire>>,
     next_conn: Cell<ConnId>,
     listener: RefCell<Option<Listener>>,
@@ -140,6 +145,7 @@ impl Repo {
             records: RefCell::default(),
             removed: RefCell::default(),
             reports: RefCell::default(),
+            loading: RefCell::default(),
             wires: RefCell::default(),
             next_conn: Cell::new(1),
             listener: RefCell::default(),
@@ -194,7 +200,12 @@ impl Repo {
             return Ok((group.clone(), report(self)));
         }
         self.load(id).await?;
-        let group = self.read_group(id).ok_or(OpenError::Unreadable)?;
+        // Whoever loaded it first has read it already.
+        let read = self.0.groups.borrow().get(&id).cloned();
+        let group = match read {
+            Some(group) => group,
+            None => self.read_group(id).ok_or(OpenError::Unreadable)?,
+        };
         let links = self
             .0
             .engine
@@ -209,11 +220,42 @@ impl Repo {
         Ok((group, report(self)))
     }
 
-    /// Loads one document from IndexedDB into the engine, unless it is there.
+    /// Loads one document from IndexedDB into the engine, unless it is there
+    /// or being loaded (then waits for that load).
     async fn load(&self, id: DocumentId) -> Result<LoadReport, OpenError> {
-        if self.0.engine.borrow().has(id) {
-            return Ok(LoadReport::default());
+        loop {
+            if self.0.engine.borrow().has(id) {
+                return Ok(LoadReport::default());
+            }
+            let pending = self.0.loading.borrow().get(&id).cloned();
+            match pending {
+                // The other load's result decides: held now, or tried again.
+                Some(pending) => {
+                    let _ = wasm_bindgen_futures::JsFuture::from(pending).await;
+                    if !self.0.engine.borrow().has(id) {
+                        return self.load_now(id).await;
+                    }
+                }
+                None => return self.load_now(id).await,
+            }
         }
+    }
+
+    /// Reads one document from IndexedDB and hands it to the engine, while
+    /// others asking for it wait.
+    async fn load_now(&self, id: DocumentId) -> Result<LoadReport, OpenError> {
+        let mut done = None;
+        let promise = js_sys::Promise::new(&mut |resolve, _| done = Some(resolve));
+        self.0.loading.borrow_mut().insert(id, promise);
+        let result = self.read_stored(id).await;
+        self.0.loading.borrow_mut().remove(&id);
+        if let Some(done) = done {
+            let _ = done.call0(&wasm_bindgen::JsValue::NULL);
+        }
+        result
+    }
+
+    async fn read_stored(&self, id: DocumentId) -> Result<LoadReport, OpenError> {
         let (chunks, sync_states) = self
             .0
             .store
@@ -229,7 +271,7 @@ impl Repo {
                 OpenError::NotHere
             });
         }
-        // Another await may have loaded it meanwhile; the engine merges.
+        // A peer may have sent it meanwhile; the engine merges.
         self.0.engine.borrow_mut().add_document(doc, sync_states);
         self.0.reports.borrow_mut().insert(id, report.clone());
         self.drive();

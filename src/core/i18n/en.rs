@@ -797,4 +797,13 @@ pub const TEXTS: &[(Key, &str)] = &[
         InviteAskNamed,
         "You opened an invite to “{group}”: that is the name the link gives, and the group shows its own once it arrives. Nothing is added and no server is contacted until you say so.",
     ),
+    // issue 17
+    (
+        ShowMorePlots,
+        "Show {count} more plot|Show {count} more plots",
+    ),
+    (
+        PlotsShown,
+        "Showing {shown} of {total} plots. Search the list to find one.",
+    ),
 ];

@@ -821,4 +821,13 @@ pub const TEXTS: &[(Key, &str)] = &[
         InviteAskNamed,
         "Abriste una invitación a «{group}»: es el nombre que da el enlace, y el grupo muestra el suyo cuando llega. No se añade nada ni se contacta ningún servidor hasta que lo digas.",
     ),
+    // issue 17
+    (
+        ShowMorePlots,
+        "Mostrar {count} parcela más|Mostrar {count} parcelas más",
+    ),
+    (
+        PlotsShown,
+        "Se muestran {shown} de {total} parcelas. Busca en la lista para encontrar una.",
+    ),
 ];

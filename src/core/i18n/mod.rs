@@ -627,6 +627,9 @@ keys! {
     UnsavedWarning,
     // issue 16
     InviteAskNamed,
+    // issue 17
+    ShowMorePlots,
+    PlotsShown,
 }
 
 /// The message for a refused command, in the member's language.

@@ -866,4 +866,13 @@ pub const TEXTS: &[(Key, &str)] = &[
         InviteAskNamed,
         "Você abriu um convite para “{group}”: é o nome que o link dá, e o grupo mostra o seu quando chegar. Nada é adicionado e nenhum servidor é contatado até você confirmar.",
     ),
+    // issue 17
+    (
+        ShowMorePlots,
+        "Mostrar mais {count} canteiro|Mostrar mais {count} canteiros",
+    ),
+    (
+        PlotsShown,
+        "Mostrando {shown} de {total} canteiros. Pesquise na lista para achar um.",
+    ),
 ];

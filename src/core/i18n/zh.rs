@@ -684,4 +684,10 @@ pub const TEXTS: &[(Key, &str)] = &[
         InviteAskNamed,
         "你打开了加入“{group}”的邀请：这是链接给出的名字，群组到达后会显示它自己的名字。在你确认之前，不会添加任何内容，也不会联系任何服务器。",
     ),
+    // issue 17
+    (ShowMorePlots, "再显示{count}块地"),
+    (
+        PlotsShown,
+        "显示了{total}块地中的{shown}块。在列表里搜索可以找到某一块。",
+    ),
 ];

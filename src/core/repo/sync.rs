@@ -143,6 +143,17 @@ struct Doc {
     wanted: bool,
     /// Sync states of peers with storage, loaded or kept from earlier.
     saved_sync: SavedSync,
+    /// The last count of unshared changes (see [`SyncEngine::unshared_changes`]).
+    unshared: Option<Unshared>,
+}
+
+/// A count of unshared changes and what it was counted against: while the
+/// peers' shared heads stay the same, a new count only adds the changes
+/// made since, instead of reading every change of the document again.
+struct Unshared {
+    heads: Vec<ChangeHash>,
+    shared: Vec<Vec<ChangeHash>>,
+    count: usize,
 }
 
 /// The deletion of a sync state pushed out of [`SavedSync`].
@@ -278,6 +289,7 @@ impl SyncEngine {
             stored,
             wanted: false,
             saved_sync,
+            unshared: None,
         };
         if let Some(existing) = self.docs.get_mut(&id) {
             // It was asked for meanwhile: keep what arrived and add what was stored.
@@ -382,11 +394,26 @@ impl SyncEngine {
         if shared.is_empty() {
             shared.push(Vec::new());
         }
-        shared
-            .iter()
-            .map(|heads| doc.stored.doc_mut().get_changes_meta(heads).len())
-            .min()
-            .unwrap_or(0)
+        let heads = doc.stored.doc_mut().get_heads();
+        let count = match doc.unshared.take() {
+            Some(last) if last.heads == heads && last.shared == shared => last.count,
+            // Only the changes made since the last count: the shared heads
+            // are the same, and none of those changes can be behind them.
+            Some(last) if last.shared == shared => {
+                last.count + doc.stored.doc_mut().get_changes_meta(&last.heads).len()
+            }
+            _ => shared
+                .iter()
+                .map(|heads| doc.stored.doc_mut().get_changes_meta(heads).len())
+                .min()
+                .unwrap_or(0),
+        };
+        doc.unshared = Some(Unshared {
+            heads,
+            shared,
+            count,
+        });
+        count
     }
 
     // ---- connections ----
@@ -795,6 +822,7 @@ impl SyncEngine {
                 stored: StoredDoc::new(id, doc),
                 wanted: true,
                 saved_sync: SavedSync::default(),
+                unshared: None,
             },
         );
         for peer in self.peer_ids() {

@@ -4,7 +4,6 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::core::i18n::Key;
-use crate::core::model::Group;
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
 use crate::ui::components::TextField;
@@ -121,13 +120,13 @@ fn GroupFile() -> impl IntoView {
 #[component]
 fn MyGroup(id: DocumentId) -> impl IntoView {
     let app = expect_context::<AppState>();
-    let group = RwSignal::new(None::<Group>);
+    let group = RwSignal::new(None::<crate::ui::state::Shown>);
     Effect::new(move || {
         app.remote_tick.track();
         let Some(repo) = app.store() else { return };
         leptos::task::spawn_local(async move {
             if let Ok((read, _)) = repo.open_group(id).await {
-                group.set(Some(read));
+                group.set(Some(crate::ui::state::Shown::new(read)));
             }
         });
     });

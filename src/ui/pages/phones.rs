@@ -314,7 +314,7 @@ fn UpdatesFile(id: DocumentId) -> impl IntoView {
         let name = app
             .group(id)
             .get_untracked()
-            .map(|g| g.name)
+            .map(|g| g.name.clone())
             .unwrap_or_default();
         let file_name = format!(
             "{}-{}.cgupdates",

@@ -123,7 +123,12 @@ fn RemoveGroup(id: DocumentId) -> impl IntoView {
     let app = expect_context::<AppState>();
     let asking = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let name = move || app.group(id).get().map(|g| g.name).unwrap_or_default();
+    let name = move || {
+        app.group(id)
+            .get()
+            .map(|g| g.name.clone())
+            .unwrap_or_default()
+    };
     let save_file = move |_| {
         let Some(bytes) = app.store().and_then(|repo| repo.updates_file(id)) else {
             return;

@@ -26,6 +26,11 @@ pub fn SitePage(id: DocumentId, site: String) -> impl IntoView {
     }
 }
 
+/// Plots listed at first, and added by each "Show more": a garden of
+/// thousands of plots opens as fast as one of a hundred, and the page stays
+/// small (the search finds any plot).
+const PAGE: usize = 100;
+
 /// One row of the plot list.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct PlotRow {
@@ -80,6 +85,11 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
         })
     });
 
+    let shown = RwSignal::new(PAGE);
+    let total = Memo::new(move |_| plots.with(Vec::len));
+    let page =
+        move || plots.with(|rows| rows.iter().take(shown.get()).cloned().collect::<Vec<_>>());
+
     let label = RwSignal::new(String::new());
     let size = RwSignal::new(String::new());
     let status = RwSignal::new(PlotStatus::Available);
@@ -130,7 +140,7 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
                 fallback=move || view! { <p class="empty">{move || app.t(Key::NoPlotsYet)}</p> }
             >
                 <ul class="cards" data-testid="plots">
-                    <For each=move || plots.get() key=|row| row.clone() let:row>
+                    <For each=page key=|row| row.clone() let:row>
                         <li>
                             <a class="card plot" href=Route::Plot(id, row.id.clone()).href()>
                                 <span class="card-title">{row.label.clone()}</span>
@@ -148,6 +158,19 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
                         </li>
                     </For>
                 </ul>
+                <Show when=move || { total.get() > shown.get() }>
+                    <p class="hint" role="status" data-testid="plots-shown">
+                        {move || {
+                            let number = |n: usize| app.number(u32::try_from(n).map_or(f64::MAX, f64::from));
+                            let shown = number(shown.get().min(total.get()));
+                            let all = number(total.get());
+                            app.tf(Key::PlotsShown, &[("shown", &shown), ("total", &all)])
+                        }}
+                    </p>
+                    <button type="button" data-testid="show-more-plots" on:click=move |_| shown.update(|n| *n += PAGE)>
+                        {move || app.count(Key::ShowMorePlots, PAGE.min(total.get().saturating_sub(shown.get())))}
+                    </button>
+                </Show>
             </Show>
             <form class="panel" on:submit=add_plot.clone() novalidate>
                 <h2>{move || app.t(Key::AddPlot)}</h2>

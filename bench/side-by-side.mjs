@@ -1,0 +1,441 @@
+// The app against the JavaScript automerge-repo stack, side by side in one
+// headless Chromium: the same stored documents (made with the app's own
+// commands by `examples/bench_groups.rs`), read by both from the same
+// IndexedDB, runs interleaved, median/min/max of 7. Prints each ratio
+// against its goal (issue 17).
+//   scripts/release && node bench/side-by-side.mjs [--runs 7] [--only open,edit,memory]
+// `--only join` (a phone joining 5,000 plots and 200 meetings from the npm
+// sync server, against a JS peer) is not finished: the app's wait for all
+// 201 documents timed out in its first run and the cause is not known yet.
+// The comparator page (bench/comparator/) is bundled with esbuild from npm
+// into target/side-by-side/ and served beside the app on the same origin.
+import { createServer } from 'node:http';
+import { readFile, mkdir, copyFile, access, mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { extname, join, normalize } from 'node:path';
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
+import { build } from 'esbuild';
+import { ROOT, DIST, PHONE, CHROMIUM_ARGS, startSyncServer } from '../tests/e2e/lib.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args[at + 1] : fallback;
+};
+const RUNS = Number(option('runs', 7));
+const ONLY = option('only', 'open,edit,memory').split(',');
+const DATA = join(ROOT, 'target', 'bench-data');
+const OUT = join(ROOT, 'target', 'side-by-side');
+const FIRST_SCREEN = 10;
+// Another build of the app to compare (a copy of an earlier dist/).
+const APP_DIST = process.env.APP_DIST ?? DIST;
+
+// ---- data and comparator ----
+
+async function exists(path) {
+  try { await access(path); return true; } catch { return false; }
+}
+
+const SETS = ['plots-50', 'plots-500', 'plots-5000', 'history-2000', 'history-20000', 'join-5000'];
+if (!(await Promise.all(SETS.map((s) => exists(join(DATA, s, 'manifest.json'))))).every(Boolean)) {
+  console.error('Writing the benchmark groups with the app\'s own commands (cargo run --release --example bench_groups)…');
+  execFileSync('cargo', ['run', '--release', '--example', 'bench_groups', '--', DATA], { cwd: ROOT, stdio: 'inherit' });
+}
+async function loadSet(name) {
+  const manifest = JSON.parse(await readFile(join(DATA, name, 'manifest.json'), 'utf8'));
+  for (const chunk of manifest.chunks) {
+    chunk.base64 = (await readFile(join(DATA, name, chunk.file))).toString('base64');
+  }
+  return manifest;
+}
+
+await mkdir(OUT, { recursive: true });
+await build({
+  entryPoints: [join(ROOT, 'bench/comparator/main.js')],
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  target: 'es2022',
+  outfile: join(OUT, 'main.js'),
+  logLevel: 'warning',
+});
+await copyFile(join(ROOT, 'bench/comparator/index.html'), join(OUT, 'index.html'));
+await copyFile(join(ROOT, 'node_modules/@automerge/automerge/dist/automerge.wasm'), join(OUT, 'automerge.wasm'));
+
+// ---- one origin for both ----
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.webmanifest': 'application/manifest+json', '.svg': 'image/svg+xml', '.png': 'image/png' };
+const server = createServer(async (req, res) => {
+  let path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+  let dir = APP_DIST;
+  if (path.startsWith('/cmp/')) {
+    dir = OUT;
+    path = path.slice(4);
+  }
+  if (path === '/blank.html') {
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><title>seed</title>');
+    return;
+  }
+  const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end('not found');
+  }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const ORIGIN = `http://127.0.0.1:${server.address().port}/`;
+
+// Installed before any page script: IndexedDB write completions, long
+// tasks and the memory of every wasm instance, the same for both pages.
+function instrument() {
+  window.__tx = [];
+  window.__inflight = 0;
+  window.__long = [];
+  const transaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (stores, mode, options) {
+    const tx = transaction.call(this, stores, mode, options);
+    if (mode === 'readwrite' && this.name === 'automerge') {
+      const started = performance.now();
+      window.__inflight++;
+      const end = () => { window.__inflight--; window.__tx.push({ started, done: performance.now() }); };
+      tx.addEventListener('complete', end);
+      tx.addEventListener('abort', end);
+    }
+    return tx;
+  };
+  window.__wasm = [];
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = async function (...call) {
+      const result = await original.apply(this, call);
+      window.__wasm.push(result.instance ?? result);
+      return result;
+    };
+  }
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__long.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch { /* no long task timing */ }
+}
+
+async function launch() {
+  const profile = await mkdtemp(join(tmpdir(), 'cg-side-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: PHONE,
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'en-US',
+    // The app's service worker would answer the comparator's navigations.
+    serviceWorkers: 'block',
+  });
+  await context.addInitScript(() => {
+    try {
+      const key = 'common-ground.settings';
+      const settings = JSON.parse(localStorage.getItem(key) ?? '{}');
+      if (!settings.lang) localStorage.setItem(key, JSON.stringify({ ...settings, lang: 'en' }));
+    } catch { /* about:blank */ }
+  });
+  await context.addInitScript(instrument);
+  context.setDefaultTimeout(120_000);
+  const page = context.pages()[0] ?? await context.newPage();
+  if (process.env.BENCH_DEBUG) {
+    page.on('console', (m) => console.error('console:', m.text()));
+    page.on('pageerror', (e) => console.error('pageerror:', e.message));
+  }
+  const close = async () => { await context.close(); await rm(profile, { recursive: true, force: true }); };
+  return { context, page, close };
+}
+
+/** Puts a set's chunks into automerge-repo's database and its group record into the app's. */
+async function seed(page, set) {
+  await page.goto(`${ORIGIN}blank.html`);
+  await page.evaluate(async ({ chunks, group, name }) => {
+    const open = (db, store) => new Promise((resolve, reject) => {
+      const request = indexedDB.open(db, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(store);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const put = (db, store, entries) => new Promise((resolve, reject) => {
+      const tx = db.transaction(store, 'readwrite');
+      for (const [key, value] of entries) tx.objectStore(store).put(value, key);
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    const bytes = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const docs = await open('automerge', 'documents');
+    await put(docs, 'documents', chunks.map((c) => [c.key, { key: c.key, binary: bytes(c.base64) }]));
+    docs.close();
+    const device = await open('common-ground-device', 'groups');
+    await put(device, 'groups', [[group, { id: group, name }]]);
+    device.close();
+  }, set);
+}
+
+const appSite = (set) => `${ORIGIN}#/g/${set.group}/site/${set.site}`;
+const appPlot = (set, plot) => `${ORIGIN}#/g/${set.group}/plot/${plot}`;
+const jsSite = (set) => `${ORIGIN}cmp/index.html?doc=${set.group}&site=${set.site}`;
+const jsPlot = (set, plot) => `${ORIGIN}cmp/index.html?doc=${set.group}&site=${set.site}&plot=${plot}`;
+
+/** Navigation → at least `count` plots listed, in ms from navigation start. */
+async function timeList(page, url, count) {
+  await page.goto('about:blank');
+  await page.goto(url);
+  const handle = await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid=plots] li').length >= n && performance.now(),
+    count,
+    { polling: 'raf', timeout: 60_000 },
+  ).catch(async (error) => {
+    console.error(url, (await page.locator('body').innerText()).slice(0, 400));
+    throw error;
+  });
+  return handle.jsonValue();
+}
+
+const stats = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1) };
+};
+const rows = [];
+const fmt = (value, unit) => unit === 'MiB' ? (value / 1048576).toFixed(1)
+  : value >= 100 ? value.toFixed(0) : value.toFixed(1);
+function report(measure, unit, app, js, goal) {
+  const a = Array.isArray(app) ? stats(app) : { median: app, min: app, max: app };
+  const j = Array.isArray(js) ? stats(js) : { median: js, min: js, max: js };
+  const ratio = a.median / j.median;
+  const row = { measure, unit, app: a, js: j, ratio, goal };
+  rows.push(row);
+  const spread = (s) => Array.isArray(app) ? ` (${fmt(s.min, unit)}–${fmt(s.max, unit)})` : '';
+  console.log(`${measure}: app ${fmt(a.median, unit)} ${unit}${spread(a)}, js ${fmt(j.median, unit)} ${unit}${spread(j)}, ratio ${ratio.toFixed(2)}× (goal ${goal})`);
+}
+
+// ---- navigation → first screen of plots ----
+
+if (ONLY.includes('open')) {
+  for (const name of ['plots-50', 'plots-500', 'plots-5000', 'history-2000', 'history-20000']) {
+    const set = await loadSet(name);
+    const { page, close } = await launch();
+    await seed(page, set);
+    const first = Math.min(FIRST_SCREEN, set.plots);
+    // One warm-up each (compiling the wasm, the disk cache), not counted.
+    await timeList(page, appSite(set), first);
+    await timeList(page, jsSite(set), first);
+    const app = [];
+    const js = [];
+    for (let run = 0; run < RUNS; run++) {
+      // Interleaved, and which goes first alternates.
+      if (run % 2 === 0) {
+        app.push(await timeList(page, appSite(set), first));
+        js.push(await timeList(page, jsSite(set), first));
+      } else {
+        js.push(await timeList(page, jsSite(set), first));
+        app.push(await timeList(page, appSite(set), first));
+      }
+    }
+    report(`navigation → first screen of plots, ${set.plots} plots, ${set.commands} commands`, 'ms', app, js,
+      name === 'plots-50' ? '—' : '≤ 0.5×');
+    if (name === 'plots-5000') {
+      const nodes = async (url) => {
+        await timeList(page, url, first);
+        await page.waitForTimeout(1500);
+        return page.evaluate(() => document.getElementsByTagName('*').length);
+      };
+      report('DOM nodes, site page of 5,000 plots', 'nodes', await nodes(appSite(set)), await nodes(jsSite(set)), '≤ 2,000 nodes');
+    }
+    await close();
+  }
+}
+
+// ---- edit → durable in IndexedDB ----
+
+/** Runs `trigger` in the page and waits until every IndexedDB write it started is complete. */
+async function durable(page, trigger, value) {
+  return page.evaluate(async ({ trigger, value }) => {
+    const idle = () => new Promise((resolve) => {
+      const check = () => (window.__inflight === 0 ? resolve() : setTimeout(check, 1));
+      check();
+    });
+    await idle();
+    const from = window.__tx.length;
+    const t0 = performance.now();
+    if (trigger === 'app') {
+      const input = document.getElementById('plot-size');
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.form.requestSubmit();
+    } else {
+      await window.bench.edit('p7', value);
+    }
+    // The write may start a little later (the app's save is spawned).
+    const deadline = t0 + 5000;
+    while (window.__tx.length === from || window.__inflight > 0) {
+      if (performance.now() > deadline) throw new Error('no write');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return Math.max(...window.__tx.slice(from).map((t) => t.done)) - t0;
+  }, { trigger, value });
+}
+
+if (ONLY.includes('edit')) {
+  const durableAt = {};
+  for (const name of ['plots-50', 'plots-500', 'plots-5000']) {
+    const set = await loadSet(name);
+    const { context, page, close } = await launch();
+    await seed(page, set);
+    const jsPage = await context.newPage();
+    await page.goto(appPlot(set, 'p7'));
+    await page.locator('#plot-size').waitFor();
+    await jsPage.goto(jsPlot(set, 'p7'));
+    await jsPage.waitForFunction(() => window.bench);
+    await page.evaluate(() => { window.__long = []; });
+    const app = [];
+    const js = [];
+    for (let run = 0; run < RUNS + 1; run++) {
+      const a = await durable(page, 'app', `${run + 5} m × 2 m`);
+      const j = await durable(jsPage, 'js', `${run + 5} m × 2 m`);
+      if (run > 0) { app.push(a); js.push(j); }
+    }
+    const longest = await page.evaluate(() => Math.max(0, ...window.__long));
+    report(`edit → durable in IndexedDB, ${set.plots} plots`, 'ms', app, js, set.plots === 500 ? '≤ 5 ms' : '—');
+    console.log(`  longest main-thread task in the app while editing: ${longest.toFixed(0)} ms (goal ≤ 50)`);
+    durableAt[set.plots] = stats(app).median;
+    await close();
+  }
+  console.log(`  app, edit → durable at 5,000 vs 50 plots: ${(durableAt[5000] / durableAt[50]).toFixed(2)}× (goal ≤ 1.2×)`);
+}
+
+// ---- memory with 5,000 plots open ----
+
+async function memory(page, url, count) {
+  await timeList(page, url, count);
+  await page.waitForTimeout(1000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  const wasm = await page.evaluate(() => window.__wasm
+    .flatMap((instance) => Object.values(instance.exports))
+    .filter((value) => value instanceof WebAssembly.Memory)
+    .reduce((sum, memory) => sum + memory.buffer.byteLength, 0));
+  return usedSize + wasm;
+}
+
+if (ONLY.includes('memory')) {
+  const set = await loadSet('plots-5000');
+  const app = [];
+  const js = [];
+  for (let run = 0; run < 3; run++) {
+    for (const [url, into] of [[appSite(set), app], [jsSite(set), js]]) {
+      // A fresh browser each, so neither sees the other's garbage.
+      const { page, close } = await launch();
+      await seed(page, set);
+      into.push(await memory(page, url, url.includes('/cmp/') ? set.plots : FIRST_SCREEN));
+      await close();
+    }
+  }
+  report('JS heap + wasm memory, 5,000 plots open', 'MiB', app, js, '≤ 0.6×');
+}
+
+// ---- a phone joining a group from the npm sync server ----
+
+if (ONLY.includes('join')) {
+  const set = await loadSet('join-5000');
+  const sync = await startSyncServer();
+  try {
+    // The group goes onto the server through a Node automerge-repo peer.
+    const { Repo } = await import('@automerge/automerge-repo');
+    const { WebSocketClientAdapter } = await import('@automerge/automerge-repo-network-websocket');
+    const { NodeFSStorageAdapter } = await import('@automerge/automerge-repo-storage-nodefs');
+    const seedDir = await mkdtemp(join(tmpdir(), 'cg-side-seed-'));
+    for (const chunk of set.chunks) {
+      const [doc, kind, name] = chunk.key;
+      await mkdir(join(seedDir, doc.slice(0, 2), doc.slice(2), kind), { recursive: true });
+      await copyFile(join(DATA, 'join-5000', chunk.file), join(seedDir, doc.slice(0, 2), doc.slice(2), kind, name));
+    }
+    const uploader = new Repo({ storage: new NodeFSStorageAdapter(seedDir), network: [new WebSocketClientAdapter(sync.url)] });
+    const ids = [...new Set(set.chunks.map((c) => c.key[0]))];
+    for (const id of ids) {
+      const handle = await uploader.find(id);
+      await handle.whenReady();
+    }
+    // Wait until the server holds them all.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    uploader.shutdown();
+    const app = [];
+    const js = [];
+    const appBytes = [];
+    const jsBytes = [];
+    for (let run = 0; run < 3; run++) {
+      const a = await joinApp(set, sync.url);
+      app.push(a.ms); appBytes.push(a.bytes);
+      const j = await joinJs(set, sync.url, ids);
+      js.push(j.ms); jsBytes.push(j.bytes);
+    }
+    report(`join a group of ${set.plots} plots and ${set.meetings} meetings from the npm sync server`, 'ms', app, js, '≤ 0.7×');
+    report('  bytes received while joining', 'bytes', appBytes, jsBytes, '≤ 1×');
+    await rm(seedDir, { recursive: true, force: true });
+  } finally {
+    await sync.stop();
+  }
+}
+
+/** Counts WebSocket bytes received by a page. */
+function countBytes(page) {
+  const counter = { bytes: 0 };
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => { counter.bytes += typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length; }));
+  return counter;
+}
+
+async function joinApp(set, server) {
+  const { page, close } = await launch();
+  await page.goto(`${ORIGIN}blank.html`);
+  const counter = countBytes(page);
+  const start = Date.now();
+  await page.goto(`${ORIGIN}#/join/automerge:${set.group}?server=${encodeURIComponent(server)}`);
+  // The join page asks first.
+  await page.getByTestId('invite-join').click({ timeout: 60_000 });
+  await page.waitForURL(/#\/g\//);
+  await page.evaluate((hash) => { location.hash = hash; }, `#/g/${set.group}/site/${set.site}`);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=plots] li').length >= n, FIRST_SCREEN, { timeout: 120_000 });
+  // Joined: every meeting is on the phone too.
+  await page.waitForFunction(async (n) => {
+    const db = await new Promise((resolve) => { const r = indexedDB.open('automerge'); r.onsuccess = () => resolve(r.result); });
+    const keys = await new Promise((resolve) => { const r = db.transaction('documents').objectStore('documents').getAllKeys(); r.onsuccess = () => resolve(r.result); });
+    db.close();
+    return new Set(keys.filter((k) => k[1] !== 'sync-state').map((k) => k[0])).size >= n;
+  }, set.meetings + 1, { timeout: 120_000, polling: 250 });
+  const ms = Date.now() - start;
+  await close();
+  return { ms, bytes: counter.bytes };
+}
+
+async function joinJs(set, server, ids) {
+  const { page, close } = await launch();
+  await page.goto(`${ORIGIN}blank.html`);
+  const counter = countBytes(page);
+  const start = Date.now();
+  await page.goto(`${ORIGIN}cmp/index.html?doc=${set.group}&site=${set.site}&server=${encodeURIComponent(server)}&join=${ids.length}`);
+  await page.waitForFunction(() => window.joined === true, null, { timeout: 120_000 });
+  const ms = Date.now() - start;
+  await close();
+  return { ms, bytes: counter.bytes };
+}
+
+server.close();
+
+console.log('\n| measure | this app | automerge-repo 2.5.6 + IndexedDB | ratio | goal |');
+console.log('|---|---|---|---|---|');
+for (const row of rows) {
+  const cell = (s) => `${fmt(s.median, row.unit)} ${row.unit}` + (s.min !== s.max ? ` (${fmt(s.min, row.unit)}–${fmt(s.max, row.unit)})` : '');
+  console.log(`| ${row.measure} | ${cell(row.app)} | ${cell(row.js)} | ${row.ratio.toFixed(2)}× | ${row.goal} |`);
+}
