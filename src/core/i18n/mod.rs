@@ -612,7 +612,6 @@ keys! {
     DiskFullShort,
     SaveFailed,
     TryAgain,
-    NotOnServerYet,
     RemoveFromPhone,
     RemoveConfirm,
     SaveAsFile,
@@ -625,6 +624,18 @@ keys! {
     NewVersion,
     Reload,
     UnsavedWarning,
+    ServerMissingCount,
+    PhoneMissingCount,
+    SavedShort,
+    UnsharedShort,
+    SyncedShort,
+    ConnectingShort,
+    UnreachableShort,
+    SyncPausedShort,
+    NoServerShort,
+    PersistGranted,
+    PersistRefused,
+    PersistUnknown,
 }
 
 /// The message for a refused command, in the member's language.

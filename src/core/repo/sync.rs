@@ -266,6 +266,8 @@ impl SyncEngine {
             self.effects.push(Effect::Arrived(id));
         }
         self.offer_everywhere(id);
+        // What is shared or not changed with it: counts are redrawn.
+        self.effects.push(Effect::Status);
     }
 
     /// Merges a copy of a document that came some other way (an updates

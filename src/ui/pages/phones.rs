@@ -276,7 +276,15 @@ fn PhoneList(id: DocumentId) -> impl IntoView {
                             } else {
                                 phone.name.clone()
                             };
+                            // What this phone has that the other is not known to have.
+                            let missing = match phone.state {
+                                PairState::Open(conn) => app.missing_on_phone(id, conn),
+                                _ => 0,
+                            };
                             let (class, status) = match (phone.state, phone.up_to_date) {
+                                (PairState::Open(_), _) if missing > 0 => {
+                                    ("", app.count(Key::PhoneMissingCount, missing))
+                                }
                                 (PairState::Open(_), Some(at)) => ("ok", up_to_date(app, at)),
                                 (PairState::Open(_), None) => ("", app.t(Key::PhoneSyncing).to_owned()),
                                 (PairState::Connecting, _) => ("", app.t(Key::PhoneConnecting).to_owned()),
@@ -287,7 +295,7 @@ fn PhoneList(id: DocumentId) -> impl IntoView {
                                 <li>
                                     <strong>{name}</strong>
                                     " "
-                                    <span class=class>{status}</span>
+                                    <span class=class data-testid="phone-status">{status}</span>
                                 </li>
                             }
                         })
