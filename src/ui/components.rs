@@ -45,7 +45,19 @@ pub fn StatusBar() -> impl IntoView {
         } else if app.unsaved.with(|unsaved| !unsaved.is_empty()) {
             ("status busy", app.t(Key::Saving).to_owned(), None)
         } else {
-            let short = crowded().then(|| app.t(Key::SavedShort).to_owned());
+            // Offline with changes not shared, the check alone says saved.
+            let shortest =
+                !app.online.get()
+                    && app.route.get().group().is_some_and(|id| {
+                        app.server_of(id).is_some() && app.unshared_changes(id) > 0
+                    });
+            let short = crowded().then(|| {
+                if shortest {
+                    String::new()
+                } else {
+                    app.t(Key::SavedShort).to_owned()
+                }
+            });
             ("status ok", app.t(Key::SavedOnPhone).to_owned(), short)
         }
     };
@@ -268,13 +280,30 @@ fn SyncLine(id: DocumentId, open: RwSignal<bool>) -> impl IntoView {
             )),
         }
     };
+    // Closed, a count not shared leaves no room for the server's state:
+    // the count says what matters, a tap says why. A paused server (it
+    // needs the member) keeps its word.
+    let word_shown = move || {
+        open.get()
+            || unshared().is_none()
+            || app.server_of(id).is_some_and(|url| {
+                app.servers.with(|servers| {
+                    matches!(
+                        servers.get(&url),
+                        Some(ServerState::Held | ServerState::BadAddress)
+                    )
+                })
+            })
+    };
     view! {
         {move || unshared().map(|(full, short)| view! {
             <span class="status warn unshared" data-testid="unshared-bar"><Said full=full short=short /></span>
         })}
-        <span class=move || format!("{} sync-phrase", phrase().0) data-testid="sync-status">
-            {move || view! { <Said full=phrase().1 short=short() /> }}
-        </span>
+        <Show when=word_shown>
+            <span class=move || format!("{} sync-phrase", phrase().0) data-testid="sync-status">
+                {move || view! { <Said full=phrase().1 short=short() /> }}
+            </span>
+        </Show>
     }
 }
 

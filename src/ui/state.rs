@@ -11,7 +11,7 @@ use crate::core::model::{Group, Meeting};
 use crate::core::repo::DocumentId;
 use crate::core::repo::message::Presence;
 use crate::core::repo::saving::SaveState;
-use crate::core::repo::sync::{ConnId, Holder, Share, Trouble};
+use crate::core::repo::sync::{Holder, Share, Trouble};
 use crate::core::route::Route;
 use crate::web::idb::DATABASE;
 use crate::web::platform;
@@ -723,12 +723,12 @@ impl AppState {
         Some(repo.missing_on(id, &holder))
     }
 
-    /// Changes of a group and its meetings that the phone on `conn` (paired
-    /// at a meeting) is not known to have.
-    pub fn missing_on_phone(self, id: DocumentId, conn: ConnId) -> usize {
+    /// Changes of a group and its meetings that a phone paired at a meeting
+    /// (on its connection now, or by its storage id once it left) is not
+    /// known to have.
+    pub fn missing_on_phone(self, id: DocumentId, phone: &Holder) -> usize {
         self.sync_tick.track();
-        self.repo()
-            .map_or(0, |repo| repo.missing_on(id, &Holder::Conn(conn)))
+        self.repo().map_or(0, |repo| repo.missing_on(id, phone))
     }
 
     /// Changes of a group (meetings included) that no other device is known to have.
