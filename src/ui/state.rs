@@ -625,7 +625,9 @@ impl AppState {
                 }
             }
             RepoEvent::Status => {
-                self.note_server_storage();
+                // Later, not now: a link stopping (inside `links.update_value`)
+                // is one way a status event arrives.
+                leptos::task::spawn_local(async move { self.note_server_storage() });
                 self.sync_tick.update(|n| *n += 1);
             }
             RepoEvent::Ephemeral {
