@@ -10,7 +10,7 @@ use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ObjType, ROOT, ReadDoc};
 use common_ground::core::model::linked_documents;
 use common_ground::core::repo::message::{Message, PeerMetadata};
-use common_ground::core::repo::sync::{ConnId, Effect, Link, Share, SyncEngine, Trouble};
+use common_ground::core::repo::sync::{ConnId, Effect, Holder, Link, Share, SyncEngine, Trouble};
 use common_ground::core::repo::{DocumentId, StoredDoc};
 use proptest::prelude::*;
 
@@ -45,6 +45,8 @@ struct Node {
     unavailable: Vec<DocumentId>,
     troubles: Vec<Trouble>,
     ephemeral: Vec<Vec<u8>>,
+    /// Sync states the engine asked to keep, as storage would hold them.
+    sync_states: BTreeMap<(DocumentId, String), Vec<u8>>,
 }
 
 #[derive(Default)]
@@ -84,6 +86,7 @@ impl Net {
                 unavailable: Vec::new(),
                 troubles: Vec::new(),
                 ephemeral: Vec::new(),
+                sync_states: BTreeMap::new(),
             });
         }
         net
@@ -167,7 +170,19 @@ impl Net {
                 Effect::Arrived(id) => self.nodes[node].arrived.push(id),
                 Effect::Unavailable(id) => self.nodes[node].unavailable.push(id),
                 Effect::Ephemeral { data, .. } => self.nodes[node].ephemeral.push(data),
-                Effect::SaveSyncState { .. } | Effect::ForgetSyncState { .. } | Effect::Status => {}
+                Effect::SaveSyncState {
+                    document,
+                    storage,
+                    state,
+                } => {
+                    self.nodes[node]
+                        .sync_states
+                        .insert((document, storage), state);
+                }
+                Effect::ForgetSyncState { document, storage } => {
+                    self.nodes[node].sync_states.remove(&(document, storage));
+                }
+                Effect::Status => {}
             }
         }
     }
@@ -300,6 +315,178 @@ fn joining_a_group_brings_its_meetings() {
     );
     assert_eq!(net.heads(2, meeting_id()), net.heads(0, meeting_id()));
     assert!(net.nodes[2].engine.in_sync(conn, meeting_id()));
+}
+
+/// A group with one meeting it links, on node 0.
+fn group_with_meeting(net: &mut Net) {
+    net.add_doc(0, group_id(), new_group(0));
+    let mut meeting = AutoCommit::new().with_actor(actor(0));
+    meeting.put_object(ROOT, "notes", ObjType::Text).unwrap();
+    meeting.commit();
+    net.add_doc(0, meeting_id(), meeting);
+    net.edit(0, group_id(), |d| {
+        let (_, meetings) = d.get(ROOT, "meetings").unwrap().unwrap();
+        d.put(&meetings, meeting_id().to_string(), "Tuesday")
+            .unwrap();
+    });
+}
+
+fn type_notes(net: &mut Net, node: usize, words: &str) {
+    for letter in words.chars() {
+        net.edit(node, meeting_id(), |d| {
+            let (_, notes) = d.get(ROOT, "notes").unwrap().unwrap();
+            let at = d.length(&notes);
+            d.splice_text(&notes, at, 0, &letter.to_string()).unwrap();
+        });
+    }
+}
+
+/// Changes of the group and its meeting on `node` that `holder` lacks.
+fn missing(net: &mut Net, node: usize, holder: &Holder) -> usize {
+    [group_id(), meeting_id()]
+        .into_iter()
+        .map(|id| net.nodes[node].engine.missing_on(id, holder))
+        .sum()
+}
+
+fn only_here(net: &mut Net, node: usize) -> usize {
+    [group_id(), meeting_id()]
+        .into_iter()
+        .map(|id| net.nodes[node].engine.unshared_changes(id))
+        .sum()
+}
+
+/// What `node` has of the group and meeting that `other` really lacks.
+fn really_missing(net: &mut Net, node: usize, other: usize) -> usize {
+    [group_id(), meeting_id()]
+        .into_iter()
+        .map(|id| {
+            let theirs = net.heads(other, id).unwrap_or_default();
+            let mine = net.nodes[node].engine.document_mut(id).unwrap().doc_mut();
+            mine.get_changes(&theirs).len()
+        })
+        .sum()
+}
+
+#[test]
+fn changes_missing_are_counted_per_server_and_per_phone() {
+    // Node 0 is a member's phone, node 1 another phone at a meeting, node 2
+    // the sync server.
+    let mut net = Net::with_server(3, true);
+    group_with_meeting(&mut net);
+    let groups = || Share::Groups([group_id()].into());
+    let (server, _) = net.connect(0, 2, groups());
+    let (_, phone) = net.connect_sharing(1, 0, Share::Asked, groups());
+    net.nodes[1].engine.want(group_id(), actor(1));
+    net.pump(1);
+    net.run();
+    assert_eq!(net.heads(1, meeting_id()), net.heads(0, meeting_id()));
+    assert_eq!(missing(&mut net, 0, &Holder::Conn(server)), 0);
+    assert_eq!(missing(&mut net, 0, &Holder::Conn(phone)), 0);
+    assert_eq!(only_here(&mut net, 0), 0);
+
+    // The phone leaves; notes typed after reach the server only.
+    net.disconnect(0, phone);
+    type_notes(&mut net, 0, "Rain");
+    net.run();
+    let away = Holder::Storage("store-1".into());
+    assert_eq!(missing(&mut net, 0, &Holder::Conn(server)), 0);
+    assert_eq!(missing(&mut net, 0, &away), 4);
+    assert_eq!(really_missing(&mut net, 0, 1), 4);
+    assert_eq!(only_here(&mut net, 0), 0, "the server has them all");
+
+    // Offline: typed notes and a plot are on this phone only.
+    net.disconnect(0, server);
+    type_notes(&mut net, 0, "ok");
+    net.edit(0, group_id(), |d| add_plot(d, "A1"));
+    let server_storage = Holder::Storage("store-2".into());
+    assert_eq!(missing(&mut net, 0, &server_storage), 3);
+    assert_eq!(really_missing(&mut net, 0, 2), 3);
+    assert_eq!(missing(&mut net, 0, &away), 7);
+    assert_eq!(really_missing(&mut net, 0, 1), 7);
+    assert_eq!(only_here(&mut net, 0), 3);
+    // Asked again with nothing new, the answer stands (from what was kept).
+    assert_eq!(missing(&mut net, 0, &server_storage), 3);
+
+    // After a reload, the kept sync states say the same.
+    let states = net.nodes[0].sync_states.clone();
+    let mut reloaded = SyncEngine::new("peer-0b".into(), Some("store-0".into()), linked_documents);
+    for id in [group_id(), meeting_id()] {
+        let doc = net.nodes[0].engine.document(id).unwrap().doc().clone();
+        let kept = states
+            .iter()
+            .filter(|((document, _), _)| *document == id)
+            .map(|((_, storage), state)| (storage.clone(), state.clone()))
+            .collect();
+        reloaded.add_document(StoredDoc::new(id, doc), kept);
+    }
+    let after_reload = |engine: &mut SyncEngine, holder: &Holder| -> usize {
+        [group_id(), meeting_id()]
+            .into_iter()
+            .map(|id| engine.missing_on(id, holder))
+            .sum()
+    };
+    assert_eq!(after_reload(&mut reloaded, &server_storage), 3);
+    assert_eq!(after_reload(&mut reloaded, &away), 7);
+    assert_eq!(
+        after_reload(&mut reloaded, &Holder::Storage("store-9".into())),
+        7 + 3,
+        "a server never synced with has none of the group's ten changes"
+    );
+
+    // Back online: the server gets everything; the phone that left does not.
+    let (server, _) = net.connect(0, 2, groups());
+    net.run();
+    assert_eq!(missing(&mut net, 0, &Holder::Conn(server)), 0);
+    assert_eq!(missing(&mut net, 0, &server_storage), 0);
+    assert_eq!(only_here(&mut net, 0), 0);
+    assert_eq!(missing(&mut net, 0, &away), 7);
+    assert_eq!(
+        net.nodes[0].engine.storage_on(server).as_deref(),
+        Some("store-2")
+    );
+}
+
+#[test]
+fn other_tabs_do_not_count_as_another_device() {
+    // Two tabs of one browser share storage: a change both have is still
+    // only on this phone.
+    let mut net = Net::new(2);
+    net.nodes[1].engine =
+        SyncEngine::new("peer-1".into(), Some("store-0".into()), linked_documents);
+    group_with_meeting(&mut net);
+    // The other tab read the same storage.
+    for id in [group_id(), meeting_id()] {
+        let copy = net.nodes[0]
+            .engine
+            .document_mut(id)
+            .unwrap()
+            .doc_mut()
+            .fork()
+            .with_actor(actor(1));
+        net.add_doc(1, id, copy);
+    }
+    let (a, b) = (net.next_conn, net.next_conn + 1);
+    net.next_conn += 2;
+    net.nodes[0].conns.insert(a, (1, b));
+    net.nodes[1].conns.insert(b, (0, a));
+    net.nodes[0].engine.connect(a, Link::Bus, Share::Everything);
+    net.nodes[1].engine.connect(b, Link::Bus, Share::Everything);
+    net.pump(0);
+    net.pump(1);
+    type_notes(&mut net, 0, "Hi");
+    net.run();
+    assert_eq!(net.heads(1, meeting_id()), net.heads(0, meeting_id()));
+    assert_eq!(
+        really_missing(&mut net, 0, 1),
+        0,
+        "the other tab has it all"
+    );
+    assert_eq!(
+        only_here(&mut net, 0),
+        5,
+        "and it is still only on this phone"
+    );
 }
 
 #[test]

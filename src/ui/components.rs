@@ -24,25 +24,43 @@ pub fn StatusBar() -> impl IntoView {
             })
         })
     };
+    let open = RwSignal::new(false);
+    // Closed, the line must fit a 360 px phone in every language: where
+    // the sync phrase or "Offline" shares it, "Saved" is said short (the
+    // full words stay for screen readers, and show once it is open).
+    let crowded = move || !open.get() && (!app.online.get() || app.route.get().group().is_some());
     let saved = move || {
         if app.storage_error.get().is_some() {
-            ("status warn", app.t(Key::NotSaved).to_owned())
+            ("status warn", app.t(Key::NotSaved).to_owned(), None)
         } else if let Some((key, error)) = failed() {
             if is_disk_full(&error) {
-                ("status warn", app.t(Key::DiskFullShort).to_owned())
+                ("status warn", app.t(Key::DiskFullShort).to_owned(), None)
             } else {
                 (
                     "status warn",
                     app.tf(Key::NotSavedIn, &[("group", &app.group_name_of(key))]),
+                    None,
                 )
             }
         } else if app.unsaved.with(|unsaved| !unsaved.is_empty()) {
-            ("status busy", app.t(Key::Saving).to_owned())
+            ("status busy", app.t(Key::Saving).to_owned(), None)
         } else {
-            ("status ok", app.t(Key::SavedOnPhone).to_owned())
+            // Offline with changes not shared, the check alone says saved.
+            let shortest =
+                !app.online.get()
+                    && app.route.get().group().is_some_and(|id| {
+                        app.server_of(id).is_some() && app.unshared_changes(id) > 0
+                    });
+            let short = crowded().then(|| {
+                if shortest {
+                    String::new()
+                } else {
+                    app.t(Key::SavedShort).to_owned()
+                }
+            });
+            ("status ok", app.t(Key::SavedOnPhone).to_owned(), short)
         }
     };
-    let open = RwSignal::new(false);
     // A failure is shown in full without a tap; the member may close it.
     Effect::new(move |was: Option<bool>| {
         let now = failed().is_some() || app.storage_error.with(Option::is_some);
@@ -62,16 +80,35 @@ pub fn StatusBar() -> impl IntoView {
         >
             <summary data-testid="status-summary">
                 <span class="status-line" role="status" aria-live="polite">
-                    <span class=move || saved().0 data-testid="save-status">{move || saved().1}</span>
+                    <span class=move || saved().0 data-testid="save-status">
+                        {move || {
+                            let (_, full, short) = saved();
+                            view! { <Said full=full short=short /> }
+                        }}
+                    </span>
                     <Show when=move || !app.online.get()>
                         <span class="status offline" data-testid="offline">{move || app.t(Key::Offline)}</span>
                     </Show>
-                    {move || app.route.get().group().map(|id| view! { <SyncLine id=id /> })}
+                    {move || app.route.get().group().map(|id| view! { <SyncLine id=id open=open /> })}
                 </span>
             </summary>
             <SaveDetails />
         </details>
         <UpdateReady />
+    }
+}
+
+/// Words of the status line: `short` when given (the closed line on a
+/// phone), with `full` kept for screen readers; otherwise `full`.
+#[component]
+fn Said(full: String, short: Option<String>) -> impl IntoView {
+    match short {
+        Some(short) => view! {
+            <span aria-hidden="true" class="said-short">{short}</span>
+            <span class="visually-hidden">{full}</span>
+        }
+        .into_any(),
+        None => full.into_any(),
     }
 }
 
@@ -213,22 +250,60 @@ fn trouble_text(app: AppState, peer: &str, trouble: &Trouble) -> String {
     }
 }
 
+/// The closed status line's word for the sync server: short, no address.
+fn server_word(app: AppState, id: DocumentId) -> &'static str {
+    let Some(url) = app.server_of(id) else {
+        return app.t(Key::NoServerShort);
+    };
+    match app.servers.with(|servers| servers.get(&url).cloned()) {
+        Some(ServerState::Connected) => app.t(Key::SyncedShort),
+        Some(ServerState::Waiting { .. }) => app.t(Key::UnreachableShort),
+        Some(ServerState::BadAddress | ServerState::Held) => app.t(Key::SyncPausedShort),
+        Some(ServerState::Connecting) | None => app.t(Key::ConnectingShort),
+    }
+}
+
 /// The status bar's sync phrase for the group on screen.
 #[component]
-fn SyncLine(id: DocumentId) -> impl IntoView {
+fn SyncLine(id: DocumentId, open: RwSignal<bool>) -> impl IntoView {
     let app = expect_context::<AppState>();
     let phrase = move || server_phrase(app, id);
+    let short = move || (!open.get()).then(|| server_word(app, id).to_owned());
     // What no other device has yet, so a member knows before leaving the garden.
     let unshared = move || {
         app.server_of(id)?;
         match app.unshared_changes(id) {
             0 => None,
-            n => Some(app.count(Key::UnsharedCount, n)),
+            n => Some((
+                app.count(Key::UnsharedCount, n),
+                (!open.get()).then(|| app.count(Key::UnsharedShort, n)),
+            )),
         }
     };
+    // Closed, a count not shared leaves no room for the server's state:
+    // the count says what matters, a tap says why. A paused server (it
+    // needs the member) keeps its word.
+    let word_shown = move || {
+        open.get()
+            || unshared().is_none()
+            || app.server_of(id).is_some_and(|url| {
+                app.servers.with(|servers| {
+                    matches!(
+                        servers.get(&url),
+                        Some(ServerState::Held | ServerState::BadAddress)
+                    )
+                })
+            })
+    };
     view! {
-        <span class=move || format!("{} sync-phrase", phrase().0) data-testid="sync-status">{move || phrase().1}</span>
-        {move || unshared().map(|text| view! { <span class="status warn" data-testid="unshared-bar">{text}</span> })}
+        {move || unshared().map(|(full, short)| view! {
+            <span class="status warn unshared" data-testid="unshared-bar"><Said full=full short=short /></span>
+        })}
+        <Show when=word_shown>
+            <span class=move || format!("{} sync-phrase", phrase().0) data-testid="sync-status">
+                {move || view! { <Said full=phrase().1 short=short() /> }}
+            </span>
+        </Show>
     }
 }
 
@@ -241,17 +316,21 @@ pub fn SyncDetails(id: DocumentId) -> impl IntoView {
         let count = app.peers().iter().filter(|p| p.link == Link::Bus).count();
         (count > 0).then(|| app.count(Key::OtherTabsCount, count))
     };
-    // "Everything is on the server" only when the server, connected now,
-    // has every change of the group and its meetings.
-    let unshared = move || {
+    // What the group's server lacks of the group and its meetings, from
+    // what it said it has (now, or when last connected).
+    let on_server = move || {
         app.remote_tick.track();
+        Some(match app.missing_on_server(id)? {
+            0 => app.t(Key::AllShared).to_owned(),
+            n => app.count(Key::ServerMissingCount, n),
+        })
+    };
+    // And what no other device at all is known to have.
+    let only_here = move || {
         app.server_of(id)?;
-        let count = app.unshared_changes(id);
-        match (count, app.on_server(id)) {
-            (_, Some(true)) => Some(app.t(Key::AllShared).to_owned()),
-            (0, Some(false)) => Some(app.t(Key::NotOnServerYet).to_owned()),
-            (0, None) => None,
-            (n, _) => Some(app.count(Key::UnsharedCount, n)),
+        match app.unshared_changes(id) {
+            0 => None,
+            n => Some(app.count(Key::UnsharedCount, n)),
         }
     };
     let last = move || {
@@ -280,7 +359,8 @@ pub fn SyncDetails(id: DocumentId) -> impl IntoView {
     view! {
         <ul class="plain-list sync-details" data-testid="sync-details">
             <li class=move || server_phrase(app, id).0>{move || server_phrase(app, id).1}</li>
-            {move || unshared().map(|text| view! { <li data-testid="unshared">{text}</li> })}
+            {move || on_server().map(|text| view! { <li data-testid="unshared">{text}</li> })}
+            {move || only_here().map(|text| view! { <li data-testid="only-here">{text}</li> })}
             {move || tabs().map(|text| view! { <li data-testid="tabs">{text}</li> })}
             {move || last().map(|text| view! { <li>{text}</li> })}
         </ul>

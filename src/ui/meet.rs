@@ -33,6 +33,8 @@ pub struct Phone {
     pub state: PairState,
     /// When it last had everything this phone has.
     pub up_to_date: Option<i64>,
+    /// The storage id it gave, so what it lacks is still counted once it left.
+    pub storage: Option<String>,
 }
 
 /// The meeting sync of this phone.
@@ -69,18 +71,23 @@ impl Meet {
             app.sync_tick.track();
             let Some(repo) = app.store() else { return };
             let now = platform::now_ms();
-            let updates: Vec<(u32, bool)> = meet.phones.with_untracked(|phones| {
+            let updates: Vec<(u32, bool, Option<String>)> = meet.phones.with_untracked(|phones| {
                 phones
                     .iter()
                     .filter_map(|p| match p.state {
-                        PairState::Open(conn) => Some((p.key, repo.in_sync(conn, p.group))),
+                        PairState::Open(conn) => {
+                            Some((p.key, repo.in_sync(conn, p.group), repo.storage_on(conn)))
+                        }
                         _ => None,
                     })
                     .collect()
             });
-            for (key, in_sync) in updates {
+            for (key, in_sync, storage) in updates {
                 meet.phones.update(|phones| {
                     if let Some(phone) = phones.iter_mut().find(|p| p.key == key) {
+                        if storage.is_some() {
+                            phone.storage = storage;
+                        }
                         match (in_sync, phone.up_to_date) {
                             (true, None) => phone.up_to_date = Some(now),
                             (false, Some(_)) => phone.up_to_date = None,
@@ -265,6 +272,7 @@ impl Meet {
                 name: name.to_owned(),
                 state: PairState::Connecting,
                 up_to_date: None,
+                storage: None,
             });
         });
         key

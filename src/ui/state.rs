@@ -11,7 +11,7 @@ use crate::core::model::{Group, Meeting};
 use crate::core::repo::DocumentId;
 use crate::core::repo::message::Presence;
 use crate::core::repo::saving::SaveState;
-use crate::core::repo::sync::{Share, Trouble};
+use crate::core::repo::sync::{Holder, Share, Trouble};
 use crate::core::route::Route;
 use crate::web::idb::DATABASE;
 use crate::web::platform;
@@ -110,6 +110,23 @@ pub struct AppState {
     pub today: RwSignal<Date>,
     repo: StoredValue<Option<Repo>, LocalStorage>,
     links: StoredValue<Vec<ServerLink>, LocalStorage>,
+}
+
+thread_local! {
+    /// The storage id each sync server gave, by address (see `Settings`);
+    /// kept here, not in `AppState`, which is copied into every closure.
+    static SERVER_STORAGE: std::cell::RefCell<Option<BTreeMap<String, String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The storage id a sync server gave when last connected.
+fn server_storage(url: &str) -> Option<String> {
+    SERVER_STORAGE.with_borrow_mut(|known| {
+        known
+            .get_or_insert_with(|| Settings::load().server_storage)
+            .get(url)
+            .cloned()
+    })
 }
 
 /// How long an invite looks for its group before saying it was not found.
@@ -632,7 +649,12 @@ impl AppState {
                     }
                 }
             }
-            RepoEvent::Status => self.sync_tick.update(|n| *n += 1),
+            RepoEvent::Status => {
+                // Later, not now: a link stopping (inside `links.update_value`)
+                // is one way a status event arrives.
+                leptos::task::spawn_local(async move { self.note_server_storage() });
+                self.sync_tick.update(|n| *n += 1);
+            }
             RepoEvent::Ephemeral {
                 document,
                 peer,
@@ -681,6 +703,59 @@ impl AppState {
                 .and_then(ServerLink::conn)
         })?;
         Some(repo.in_sync(conn, id))
+    }
+
+    /// Remembers the storage id of each connected sync server, so what it
+    /// lacks can still be counted once it is away (or after a reload).
+    fn note_server_storage(self) {
+        let Some(repo) = self.repo() else { return };
+        let seen: Vec<(String, String)> = self.links.with_value(|links| {
+            links
+                .iter()
+                .filter_map(|link| Some((link.url().to_owned(), repo.storage_on(link.conn()?)?)))
+                .collect()
+        });
+        for (url, storage) in seen {
+            if server_storage(&url).as_ref() != Some(&storage) {
+                SERVER_STORAGE.with_borrow_mut(|known| {
+                    known
+                        .get_or_insert_with(BTreeMap::new)
+                        .insert(url.clone(), storage.clone())
+                });
+                let mut settings = Settings::load();
+                settings.server_storage.insert(url, storage);
+                settings.save();
+            }
+        }
+    }
+
+    /// Changes of a group and its meetings not yet on its sync server, known
+    /// from what the server said it has (now, or when last connected); a
+    /// server never heard from has none. `None`: the group has no server.
+    pub fn missing_on_server(self, id: DocumentId) -> Option<usize> {
+        self.sync_tick.track();
+        let url = self.server_of(id)?;
+        let repo = self.repo()?;
+        let conn = self.links.with_value(|links| {
+            links
+                .iter()
+                .find(|link| link.url() == url)
+                .and_then(ServerLink::conn)
+        });
+        // A server never heard from is counted as having nothing.
+        let holder = server_storage(&url)
+            .map(Holder::Storage)
+            .or(conn.map(Holder::Conn))
+            .unwrap_or(Holder::Storage(String::new()));
+        Some(repo.missing_on(id, &holder))
+    }
+
+    /// Changes of a group and its meetings that a phone paired at a meeting
+    /// (on its connection now, or by its storage id once it left) is not
+    /// known to have.
+    pub fn missing_on_phone(self, id: DocumentId, phone: &Holder) -> usize {
+        self.sync_tick.track();
+        self.repo().map_or(0, |repo| repo.missing_on(id, phone))
     }
 
     /// Changes of a group (meetings included) that no other device is known to have.

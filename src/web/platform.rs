@@ -71,7 +71,7 @@ pub enum Keeping {
     MayDelete,
     /// Safari (not installed to the home screen) deletes it after 7 days unvisited.
     Safari,
-    /// A private window: deleted when it closes.
+    /// Perhaps a private window (deleted when it closes): a guess.
     Private,
 }
 
@@ -100,8 +100,11 @@ pub async fn storage_keeping(persisted: Option<bool>) -> Keeping {
     if safari && !standalone {
         return Keeping::Safari;
     }
-    // Private windows get a small, fixed quota (Chromium: about 100 MB of
-    // memory-backed storage; Firefox: none persisted).
+    // No browser says whether a window is private (they hide it on
+    // purpose). The one sign left is a small, fixed quota: Chromium's
+    // incognito gets about 100 MB whatever the disk; Firefox's private
+    // windows a small in-memory one. A nearly full small disk can look the
+    // same, so the member is told it *may* be a private window.
     if let Ok(promise) = window.navigator().storage().estimate()
         && let Ok(estimate) = JsFuture::from(promise).await
         && let Some(quota) = js_sys::Reflect::get(&estimate, &"quota".into())

@@ -17,7 +17,7 @@ use crate::core::history::{self, Event};
 use crate::core::model::{Group, Meeting, linked_documents};
 use crate::core::repo::message::{DecodeError, MAX_FRAME_BYTES, StorageId};
 use crate::core::repo::saving::{SaveLedger, SaveState, Ticket};
-use crate::core::repo::sync::{ConnId, Effect, Link, Share, SyncEngine, Trouble};
+use crate::core::repo::sync::{ConnId, Effect, Holder, Link, Share, SyncEngine, Trouble};
 use crate::core::repo::{DocumentId, LoadReport, StoredDoc};
 use crate::core::updates::{self, FileError};
 
@@ -784,6 +784,25 @@ impl Repo {
             .chain(linked)
             .map(|id| engine.unshared_changes(id))
             .sum()
+    }
+
+    /// Changes of a group and every meeting of it on this phone that
+    /// `holder` (a sync server, a phone) is not known to have.
+    pub fn missing_on(&self, group: DocumentId, holder: &Holder) -> usize {
+        let mut engine = self.0.engine.borrow_mut();
+        let linked = engine
+            .document(group)
+            .map(|doc| linked_documents(doc.doc()))
+            .unwrap_or_default();
+        std::iter::once(group)
+            .chain(linked)
+            .map(|id| engine.missing_on(id, holder))
+            .sum()
+    }
+
+    /// The storage id of the peer on a connection, when it keeps one.
+    pub fn storage_on(&self, conn: ConnId) -> Option<StorageId> {
+        self.0.engine.borrow().storage_on(conn)
     }
 
     /// Carries out what the engine asked for.

@@ -44,6 +44,11 @@ pub struct Settings {
     /// A STUN server for phone-to-phone sync across networks; none at meetings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stun: Option<String>,
+    /// The storage id each sync server gave, by its address, so what a
+    /// server lacks can be counted while it is away. Losing it costs only
+    /// that: until it connects again, the server is counted as having nothing.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub server_storage: BTreeMap<String, String>,
     /// The groups above were moved into IndexedDB (done once per phone).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub moved_to_idb: bool,

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateAutomergeUrl } from '@automerge/automerge-repo';
-import { serve, launch, shot, startSyncServer, saved, createGroup } from './lib.mjs';
+import { serve, launch, shot, startSyncServer, saved, createGroup, statusLineWhole } from './lib.mjs';
 import { setServer, groupHash } from './kill.mjs';
 
 let app;
@@ -82,7 +82,7 @@ test('a group is removed from this phone after the offer to keep it as a file', 
   assert.deepEqual(errors, []);
 });
 
-test('meeting notes typed offline are counted, and the share page does not claim the server has them', async (t) => {
+test('meeting notes typed offline are counted exactly, and once back the server has them all', async (t) => {
   const server = await startSyncServer(t);
   const { page, context, errors } = await launch(t);
   await createGroup(page, app.url, 'Counting Garden');
@@ -93,18 +93,47 @@ test('meeting notes typed offline are counted, and the share page does not claim
   const meeting = page.url();
   await setServer(page, app.url, hash, server.url);
   await page.getByTestId('unshared').getByText('Everything here is also on the sync server').waitFor();
+  assert.equal(await page.getByTestId('only-here').count(), 0);
+  await page.goto(app.url);
+  await page.getByTestId('offline-ready').waitFor();
 
   await context.setOffline(true);
   await server.stop();
   await page.goto(meeting);
-  await page.getByTestId('notes').fill('Typed with no signal.');
+  // Five keystrokes, five changes of the meeting document.
+  await page.getByTestId('notes').pressSequentially('Rain!');
   await saved(page);
-  await page.getByTestId('unshared-bar').getByText(/changes? only on this phone/).waitFor();
+  // The closed status line, as the member reads it: all of it, on one line.
+  await page.getByTestId('offline').waitFor();
+  await page.getByTestId('unshared-bar').locator('[aria-hidden=true]').getByText('5 not shared', { exact: true }).waitFor();
+  // No room for "Saved": the check says it (and the words, to a screen reader).
+  assert.equal(await page.getByTestId('save-status').locator('[aria-hidden=true]').textContent(), '');
+  assert.equal(await page.getByTestId('save-status').locator('.visually-hidden').textContent(), 'Saved on this phone');
+  assert.deepEqual(await statusLineWhole(page), { oneLine: true, cut: [] });
   await shot(page, 'status-offline-notes');
+  // Opened, it says it in full.
+  await page.getByTestId('status-summary').click();
+  await page.getByTestId('unshared-bar').getByText('5 changes only on this phone', { exact: true }).waitFor();
+  await page.getByTestId('status-summary').click();
+
+  // Reloaded with no network, the count still holds: what the server had
+  // is kept on this phone.
+  await page.reload();
+  await page.getByTestId('notes').waitFor();
+  await page.getByTestId('unshared-bar').locator('[aria-hidden=true]').getByText('5 not shared', { exact: true }).waitFor();
   await page.goto(`${app.url}${hash}/share`);
-  await page.getByTestId('unshared').getByText(/changes? only on this phone/).waitFor();
+  await page.getByTestId('unshared').getByText('5 changes not yet on this server', { exact: true }).waitFor();
+  await page.getByTestId('only-here').getByText('5 changes only on this phone', { exact: true }).waitFor();
   assert.equal(await page.getByText('Everything here is also on the sync server').count(), 0);
   await shot(page, 'share-offline-notes');
+
+  // Back online, the same server (same data) gets all of it.
+  await startSyncServer(t, { port: server.port, dataDir: server.dataDir });
+  await context.setOffline(false);
+  await page.getByTestId('unshared').getByText('Everything here is also on the sync server').waitFor({ timeout: 40_000 });
+  await page.getByTestId('only-here').waitFor({ state: 'detached' });
+  await page.getByTestId('unshared-bar').waitFor({ state: 'detached' });
+  await shot(page, 'share-back-online');
   assert.deepEqual(errors, []);
 });
 

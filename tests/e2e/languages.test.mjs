@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { serve, launch, shot, ROOT, PHONE } from './lib.mjs';
+import { serve, launch, shot, ROOT, PHONE, statusLineWhole } from './lib.mjs';
 
 let server;
 before(async () => { server = await serve(); });
@@ -255,6 +255,48 @@ for (const lang of LANGUAGES) {
     assert.deepEqual(errors, []);
   });
 }
+
+test('offline with changes not shared, the closed status line reads whole on one line in every language', async (t) => {
+  const shown = {};
+  for (const lang of LANGUAGES) {
+    const { page, context, errors } = await launch(t, null, { locale: lang.locale, lang: lang.tag });
+    await page.goto(server.url);
+    await page.locator('#group-name').fill(lang.group);
+    await submit(page, 'group-name');
+    await page.getByRole('heading', { level: 1, name: lang.group }).waitFor();
+    const groupUrl = page.url();
+    // A server nobody answers at: nothing here is on it.
+    await page.goto(`${groupUrl}/share`);
+    await page.locator('#sync-server').fill('ws://127.0.0.1:9');
+    await submit(page, 'sync-server');
+    await page.goto(groupUrl);
+    await page.locator('#meeting-title').fill(lang.meeting);
+    await submit(page, 'meeting-title');
+    await page.getByRole('heading', { name: lang.meeting }).waitFor();
+    await page.getByTestId('unshared-bar').waitFor();
+    // Opened, the server's state is there in full.
+    await page.getByTestId('status-summary').click();
+    await page.getByTestId('sync-status').getByText(/127\.0\.0\.1:9/).waitFor();
+    await page.getByTestId('status-summary').click();
+    await page.getByTestId('sync-status').waitFor({ state: 'detached' });
+    shown[`${lang.tag} online`] = await statusLineWhole(page);
+    await shot(page, `status-online-${lang.tag}`);
+    await context.setOffline(true);
+    await page.getByTestId('offline').waitFor();
+    // Notes typed offline: a count of three digits must fit too.
+    await page.getByTestId('notes').pressSequentially('x'.repeat(110));
+    await page.getByTestId('unshared-bar').locator('[aria-hidden=true]').getByText(/\d{3}/).waitFor();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 150))));
+    shown[lang.tag] = await statusLineWhole(page);
+    await shot(page, `status-offline-${lang.tag}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+  for (const lang of LANGUAGES) {
+    assert.deepEqual(shown[lang.tag], { oneLine: true, cut: [] }, `${lang.own}, offline`);
+    assert.deepEqual(shown[`${lang.tag} online`], { oneLine: true, cut: [] }, `${lang.own}, server unreachable`);
+  }
+});
 
 test('the checks catch what they look for', async (t) => {
   const { page } = await launch(t);

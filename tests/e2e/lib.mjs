@@ -160,3 +160,19 @@ export async function addPlot(page, label, size = '', status = null) {
 }
 
 export const plotLabels = (page) => page.locator('[data-testid=plots] .card-title').allTextContents();
+
+/** Whether each part of the closed status line shows whole, on one line. */
+export function statusLineWhole(page) {
+  return page.evaluate(() => {
+    const summary = document.querySelector('[data-testid=status-summary]');
+    const line = summary.querySelector('.status-line').getBoundingClientRect();
+    const parts = [...summary.querySelectorAll('.status-line > .status')]
+      .filter((part) => getComputedStyle(part).display !== 'none');
+    const tops = new Set(parts.map((part) => Math.round(part.getBoundingClientRect().top)));
+    // Cut short inside (an ellipsis) or cut off by the line's end.
+    const cut = parts
+      .filter((part) => part.scrollWidth > part.clientWidth + 1 || part.getBoundingClientRect().right > line.right + 0.5)
+      .map((part) => part.textContent);
+    return { oneLine: tops.size === 1 && summary.getBoundingClientRect().height < 50, cut };
+  });
+}

@@ -178,6 +178,18 @@ test('three phones converge through one host with no server: plots, loans and no
   assert.ok(notes.startsWith('Chen: rain barrel. Compost.'), notes);
   assert.equal(notes, await chen.page.getByTestId('notes').inputValue());
   assert.equal(notes, await ben.page.getByTestId('notes').inputValue());
+
+  // Ben stops; Ana types on. Her phone says what each phone lacks: Ben,
+  // gone, her three new keystrokes; Chen, still here, nothing.
+  await ben.page.goto(`${app.url}${href}/phones`);
+  await ben.page.getByRole('button', { name: 'Stop syncing with phones' }).click();
+  await ana.page.goto(`${app.url}${href}/phones`);
+  await phones.locator('li', { hasText: 'Ben Okafor' }).getByText('left', { exact: true }).waitFor({ timeout: 30_000 });
+  await typeInNotes(ana.page, meetingHref, 'End', ' Go');
+  await ana.page.goto(`${app.url}${href}/phones`);
+  await phones.locator('li', { hasText: 'Ben Okafor' }).getByText('left · still lacks 3 changes', { exact: true }).waitFor();
+  await phones.locator('li', { hasText: 'Chen' }).getByText(/up to date at/).waitFor({ timeout: 30_000 });
+  await shot(ana.page, 'phones-one-left');
   assert.deepEqual([...ana.errors, ...ben.errors, ...chen.errors], []);
 });
 

@@ -89,6 +89,7 @@ test('Settings says whether this browser keeps the app\'s data', async (t) => {
   await page.getByRole('heading', { name: 'Storage on this phone' }).waitFor();
   // Headless Chromium may or may not grant persistence; either way it says so.
   await page.getByTestId('storage-keeping').getByText(/keeps the app's data|may delete|private window/).waitFor();
+  await page.getByTestId('storage-persist').getByText(/this browser agreed|did not promise|cannot be asked/).waitFor();
   await shot(page, 'settings');
 });
 

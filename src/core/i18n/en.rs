@@ -758,10 +758,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         "Your changes could not be saved ({error}). They are kept while this page stays open, and saving is tried again every few seconds.",
     ),
     (TryAgain, "Try again"),
-    (
-        NotOnServerYet,
-        "Some changes are not on the sync server yet",
-    ),
     (RemoveFromPhone, "Remove from this phone"),
     (
         RemoveConfirm,
@@ -784,7 +780,7 @@ pub const TEXTS: &[(Key, &str)] = &[
     ),
     (
         StoragePrivate,
-        "This looks like a private window: everything here is deleted when it closes. Open the app in a normal window.",
+        "This may be a private window: this browser gives the app very little space, as private windows do. If it is one, everything here is deleted when it closes, so open the app in a normal window.",
     ),
     (NewVersion, "A new version is ready"),
     (Reload, "Reload"),
@@ -805,5 +801,33 @@ pub const TEXTS: &[(Key, &str)] = &[
     (
         PlotsShown,
         "Showing {shown} of {total} plots. Search the list to find one.",
+    ),
+    // issue 15, continued
+    (
+        ServerMissingCount,
+        "{count} change not yet on this server|{count} changes not yet on this server",
+    ),
+    (
+        PhoneMissingCount,
+        "still lacks {count} change|still lacks {count} changes",
+    ),
+    (SavedShort, "Saved"),
+    (UnsharedShort, "{count} not shared|{count} not shared"),
+    (SyncedShort, "Synced"),
+    (ConnectingShort, "Connecting…"),
+    (UnreachableShort, "Server unreachable"),
+    (SyncPausedShort, "Sync paused"),
+    (NoServerShort, "No sync server"),
+    (
+        PersistGranted,
+        "Asked to keep the app's data, this browser agreed.",
+    ),
+    (
+        PersistRefused,
+        "Asked to keep the app's data, this browser did not promise to.",
+    ),
+    (
+        PersistUnknown,
+        "This browser cannot be asked to keep the app's data.",
     ),
 ];

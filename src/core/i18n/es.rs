@@ -782,10 +782,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         "No se pudieron guardar tus cambios ({error}). Se conservan mientras esta página siga abierta y se vuelve a intentar cada pocos segundos.",
     ),
     (TryAgain, "Intentar de nuevo"),
-    (
-        NotOnServerYet,
-        "Algunos cambios aún no están en el servidor de sincronización",
-    ),
     (RemoveFromPhone, "Quitar de este teléfono"),
     (
         RemoveConfirm,
@@ -808,7 +804,7 @@ pub const TEXTS: &[(Key, &str)] = &[
     ),
     (
         StoragePrivate,
-        "Parece una ventana privada: todo se borra al cerrarla. Abre la aplicación en una ventana normal.",
+        "Puede que sea una ventana privada: este navegador da muy poco espacio a la aplicación, como hacen las ventanas privadas. Si lo es, todo se borra al cerrarla; abre la aplicación en una ventana normal.",
     ),
     (NewVersion, "Hay una nueva versión lista"),
     (Reload, "Recargar"),
@@ -829,5 +825,33 @@ pub const TEXTS: &[(Key, &str)] = &[
     (
         PlotsShown,
         "Se muestran {shown} de {total} parcelas. Busca en la lista para encontrar una.",
+    ),
+    // issue 15, continued
+    (
+        ServerMissingCount,
+        "{count} cambio aún no está en este servidor|{count} cambios aún no están en este servidor",
+    ),
+    (
+        PhoneMissingCount,
+        "aún le falta {count} cambio|aún le faltan {count} cambios",
+    ),
+    (SavedShort, "Guardado"),
+    (UnsharedShort, "{count} sin enviar|{count} sin enviar"),
+    (SyncedShort, "Sincronizado"),
+    (ConnectingShort, "Conectando…"),
+    (UnreachableShort, "Servidor inaccesible"),
+    (SyncPausedShort, "Sincronización en pausa"),
+    (NoServerShort, "Sin servidor"),
+    (
+        PersistGranted,
+        "Se pidió a este navegador que guarde los datos de la aplicación, y aceptó.",
+    ),
+    (
+        PersistRefused,
+        "Se pidió a este navegador que guarde los datos de la aplicación, y no lo prometió.",
+    ),
+    (
+        PersistUnknown,
+        "A este navegador no se le puede pedir que guarde los datos de la aplicación.",
     ),
 ];

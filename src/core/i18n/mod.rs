@@ -612,7 +612,6 @@ keys! {
     DiskFullShort,
     SaveFailed,
     TryAgain,
-    NotOnServerYet,
     RemoveFromPhone,
     RemoveConfirm,
     SaveAsFile,
@@ -630,6 +629,19 @@ keys! {
     // issue 17
     ShowMorePlots,
     PlotsShown,
+    // issue 15, continued
+    ServerMissingCount,
+    PhoneMissingCount,
+    SavedShort,
+    UnsharedShort,
+    SyncedShort,
+    ConnectingShort,
+    UnreachableShort,
+    SyncPausedShort,
+    NoServerShort,
+    PersistGranted,
+    PersistRefused,
+    PersistUnknown,
 }
 
 /// The message for a refused command, in the member's language.

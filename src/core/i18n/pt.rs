@@ -827,10 +827,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         "Não foi possível salvar suas alterações ({error}). Elas ficam guardadas enquanto esta página estiver aberta, e o app tenta salvar de novo a cada poucos segundos.",
     ),
     (TryAgain, "Tentar de novo"),
-    (
-        NotOnServerYet,
-        "Algumas alterações ainda não estão no servidor de sincronização",
-    ),
     (RemoveFromPhone, "Remover deste celular"),
     (
         RemoveConfirm,
@@ -853,7 +849,7 @@ pub const TEXTS: &[(Key, &str)] = &[
     ),
     (
         StoragePrivate,
-        "Parece uma janela anônima: tudo é apagado quando ela fecha. Abra o app numa janela normal.",
+        "Pode ser uma janela anônima: este navegador dá muito pouco espaço ao app, como as janelas anônimas fazem. Se for, tudo é apagado quando ela fecha; abra o app numa janela normal.",
     ),
     (NewVersion, "Uma nova versão está pronta"),
     (Reload, "Recarregar"),
@@ -874,5 +870,33 @@ pub const TEXTS: &[(Key, &str)] = &[
     (
         PlotsShown,
         "Mostrando {shown} de {total} canteiros. Pesquise na lista para achar um.",
+    ),
+    // issue 15, continued
+    (
+        ServerMissingCount,
+        "{count} alteração ainda não está neste servidor|{count} alterações ainda não estão neste servidor",
+    ),
+    (
+        PhoneMissingCount,
+        "ainda falta {count} alteração|ainda faltam {count} alterações",
+    ),
+    (SavedShort, "Salvo"),
+    (UnsharedShort, "{count} não enviada|{count} não enviadas"),
+    (SyncedShort, "Sincronizado"),
+    (ConnectingShort, "Conectando…"),
+    (UnreachableShort, "Servidor inacessível"),
+    (SyncPausedShort, "Sincronização pausada"),
+    (NoServerShort, "Sem servidor"),
+    (
+        PersistGranted,
+        "Pedimos a este navegador para guardar os dados do app, e ele aceitou.",
+    ),
+    (
+        PersistRefused,
+        "Pedimos a este navegador para guardar os dados do app, e ele não prometeu.",
+    ),
+    (
+        PersistUnknown,
+        "Não é possível pedir a este navegador para guardar os dados do app.",
     ),
 ];

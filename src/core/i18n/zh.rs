@@ -648,7 +648,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         "改动没能保存（{error}）。只要这个页面开着，改动就还在，几秒后会自动再试。",
     ),
     (TryAgain, "再试一次"),
-    (NotOnServerYet, "有些改动还不在同步服务器上"),
     (RemoveFromPhone, "从这部手机移除"),
     (
         RemoveConfirm,
@@ -671,7 +670,7 @@ pub const TEXTS: &[(Key, &str)] = &[
     ),
     (
         StoragePrivate,
-        "这看起来是无痕窗口：关掉后所有内容都会被删除。请在普通窗口里打开应用。",
+        "这可能是无痕窗口：浏览器给应用的空间很小，无痕窗口通常这样。如果是，关掉窗口后所有内容都会被删除，请在普通窗口里打开应用。",
     ),
     (NewVersion, "新版本已经准备好了"),
     (Reload, "重新加载"),
@@ -690,4 +689,20 @@ pub const TEXTS: &[(Key, &str)] = &[
         PlotsShown,
         "显示了{total}块地中的{shown}块。在列表里搜索可以找到某一块。",
     ),
+    // issue 15, continued
+    (ServerMissingCount, "有{count}处改动还不在这个服务器上"),
+    (PhoneMissingCount, "还缺{count}处改动"),
+    (SavedShort, "已保存"),
+    (UnsharedShort, "{count}处未共享"),
+    (SyncedShort, "已同步"),
+    (ConnectingShort, "正在连接…"),
+    (UnreachableShort, "连不上服务器"),
+    (SyncPausedShort, "同步已暂停"),
+    (NoServerShort, "没有同步服务器"),
+    (PersistGranted, "已请求这个浏览器保留应用的数据，它同意了。"),
+    (
+        PersistRefused,
+        "已请求这个浏览器保留应用的数据，它没有答应。",
+    ),
+    (PersistUnknown, "无法请求这个浏览器保留应用的数据。"),
 ];

@@ -134,6 +134,18 @@ pub struct PeerStatus {
     pub last_heard: Option<i64>,
 }
 
+/// Whose copy a count of changes is about: the peer on a connection now,
+/// or a peer with storage (a sync server, a phone) known by its storage id,
+/// connected or not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Holder {
+    Conn(ConnId),
+    Storage(StorageId),
+}
+
+/// Counts of changes kept between status redraws (see `count_missing`).
+const MAX_COUNTED: usize = 64;
+
 /// Reads the ids of the documents a document links to (a group's meetings).
 pub type LinksOf = fn(&AutoCommit) -> Vec<DocumentId>;
 
@@ -143,17 +155,6 @@ struct Doc {
     wanted: bool,
     /// Sync states of peers with storage, loaded or kept from earlier.
     saved_sync: SavedSync,
-    /// The last count of unshared changes (see [`SyncEngine::unshared_changes`]).
-    unshared: Option<Unshared>,
-}
-
-/// A count of unshared changes and what it was counted against: while the
-/// peers' shared heads stay the same, a new count only adds the changes
-/// made since, instead of reading every change of the document again.
-struct Unshared {
-    heads: Vec<ChangeHash>,
-    shared: Vec<Vec<ChangeHash>>,
-    count: usize,
 }
 
 /// The deletion of a sync state pushed out of [`SavedSync`].
@@ -174,8 +175,8 @@ impl SavedSync {
             .map(|(_, state)| state)
     }
 
-    fn values(&self) -> impl Iterator<Item = &sync::State> {
-        self.0.iter().map(|(_, state)| state)
+    fn iter(&self) -> impl Iterator<Item = (&StorageId, &sync::State)> {
+        self.0.iter().map(|(storage, state)| (storage, state))
     }
 
     /// Keeps `state` as the newest; returns the storage id pushed out.
@@ -227,6 +228,9 @@ pub struct SyncEngine {
     /// Keep any document a peer pushes, as a sync server does.
     keeps_everything: bool,
     effects: Vec<Effect>,
+    /// Changes counted as missing, by document and the heads a peer is
+    /// known to have: the heads counted at and the count.
+    counted: BTreeMap<(DocumentId, Vec<ChangeHash>), (Vec<ChangeHash>, usize)>,
 }
 
 impl SyncEngine {
@@ -247,6 +251,7 @@ impl SyncEngine {
             ephemeral_seen: BTreeMap::new(),
             keeps_everything: false,
             effects: Vec::new(),
+            counted: BTreeMap::new(),
         }
     }
 
@@ -289,7 +294,6 @@ impl SyncEngine {
             stored,
             wanted: false,
             saved_sync,
-            unshared: None,
         };
         if let Some(existing) = self.docs.get_mut(&id) {
             // It was asked for meanwhile: keep what arrived and add what was stored.
@@ -307,6 +311,8 @@ impl SyncEngine {
             self.effects.push(Effect::Arrived(id));
         }
         self.offer_everywhere(id);
+        // What is shared or not changed with it: counts are redrawn.
+        self.effects.push(Effect::Status);
     }
 
     /// Merges a copy of a document that came some other way (an updates
@@ -378,41 +384,109 @@ impl SyncEngine {
         self.effects.push(Effect::Status);
     }
 
-    /// How many changes of a document no peer is known to have: counted
-    /// from the best sync state of any peer, connected now or earlier.
+    /// How many changes of a document are only on this device: no server or
+    /// phone, connected now or earlier, is known to have them. Other tabs
+    /// do not count (they share this device's storage).
     pub fn unshared_changes(&mut self, id: DocumentId) -> usize {
-        let mut shared: Vec<Vec<ChangeHash>> = self
+        let mine = self.metadata.storage_id.clone();
+        let mut known: Vec<ChangeHash> = self
             .peers
             .values()
+            .filter(|peer| {
+                self.conns
+                    .get(&peer.conn)
+                    .is_some_and(|c| c.link != Link::Bus)
+                    && (peer.metadata.storage_id.is_none() || peer.metadata.storage_id != mine)
+            })
             .filter_map(|peer| peer.docs.get(&id))
-            .map(|state| state.sync.shared_heads.clone())
+            .flat_map(|state| state.sync.shared_heads.iter().copied())
             .collect();
-        let Some(doc) = self.docs.get_mut(&id) else {
+        if let Some(doc) = self.docs.get(&id) {
+            known.extend(
+                doc.saved_sync
+                    .iter()
+                    .filter(|(storage, _)| Some(*storage) != mine.as_ref())
+                    .flat_map(|(_, state)| state.shared_heads.iter().copied()),
+            );
+        }
+        self.count_missing(id, known)
+    }
+
+    /// How many changes of a document `holder` is not known to have: what
+    /// its sync state says it has, live while it is connected, as last kept
+    /// when not. A holder never synced with has none.
+    pub fn missing_on(&mut self, id: DocumentId, holder: &Holder) -> usize {
+        let known = self.known_heads(id, holder);
+        self.count_missing(id, known)
+    }
+
+    /// The storage id of the peer on a connection, when it keeps one (a
+    /// sync server, another phone), so it can be counted for while away.
+    pub fn storage_on(&self, conn: ConnId) -> Option<StorageId> {
+        self.peers
+            .values()
+            .find(|peer| peer.conn == conn && !peer.metadata.is_ephemeral)
+            .and_then(|peer| peer.metadata.storage_id.clone())
+    }
+
+    /// The heads of a document `holder` is known to have.
+    fn known_heads(&self, id: DocumentId, holder: &Holder) -> Vec<ChangeHash> {
+        let storage_of = |peer: &Peer| {
+            peer.metadata
+                .storage_id
+                .clone()
+                .filter(|_| !peer.metadata.is_ephemeral)
+        };
+        let peer = self.peers.values().find(|peer| match holder {
+            Holder::Conn(conn) => peer.conn == *conn,
+            Holder::Storage(storage) => storage_of(peer).as_ref() == Some(storage),
+        });
+        if let Some(state) = peer.and_then(|peer| peer.docs.get(&id)) {
+            return state.sync.shared_heads.clone();
+        }
+        let storage = match holder {
+            Holder::Conn(_) => peer.and_then(storage_of),
+            Holder::Storage(storage) => Some(storage.clone()),
+        };
+        storage
+            .and_then(|storage| self.docs.get(&id)?.saved_sync.get(&storage))
+            .map(|state| state.shared_heads.clone())
+            .unwrap_or_default()
+    }
+
+    /// Counts the changes of a document that are not among `known` and
+    /// what it depends on. Counted again only for what is new: a document
+    /// only grows, so once every known head is here, the changes missing now
+    /// are those missing when last counted plus those added since.
+    fn count_missing(&mut self, id: DocumentId, mut known: Vec<ChangeHash>) -> usize {
+        let Some(doc) = self.docs.get_mut(&id).filter(|doc| !doc.wanted) else {
             return 0;
         };
-        shared.extend(doc.saved_sync.values().map(|s| s.shared_heads.clone()));
-        if shared.is_empty() {
-            shared.push(Vec::new());
+        let doc = doc.stored.doc_mut();
+        known.sort_unstable();
+        known.dedup();
+        let heads = doc.get_heads();
+        if heads == known {
+            return 0;
         }
-        let heads = doc.stored.doc_mut().get_heads();
-        let count = match doc.unshared.take() {
-            Some(last) if last.heads == heads && last.shared == shared => last.count,
-            // Only the changes made since the last count: the shared heads
-            // are the same, and none of those changes can be behind them.
-            Some(last) if last.shared == shared => {
-                last.count + doc.stored.doc_mut().get_changes_meta(&last.heads).len()
-            }
-            _ => shared
-                .iter()
-                .map(|heads| doc.stored.doc_mut().get_changes_meta(heads).len())
-                .min()
-                .unwrap_or(0),
+        let key = (id, known);
+        let count = match self.counted.get(&key) {
+            Some((at, count)) if *at == heads => *count,
+            Some((at, count)) => count + doc.get_changes_meta(at).len(),
+            None => doc.get_changes_meta(&key.1).len(),
         };
-        doc.unshared = Some(Unshared {
-            heads,
-            shared,
-            count,
-        });
+        // Known heads this device lacks (a damaged chunk) may arrive later
+        // and change the answer, so such counts are not kept.
+        let all_here = key
+            .1
+            .iter()
+            .all(|hash| doc.get_change_meta_by_hash(hash).is_some());
+        if all_here {
+            if self.counted.len() >= MAX_COUNTED {
+                self.counted.clear();
+            }
+            self.counted.insert(key, (heads, count));
+        }
         count
     }
 
@@ -822,7 +896,6 @@ impl SyncEngine {
                 stored: StoredDoc::new(id, doc),
                 wanted: true,
                 saved_sync: SavedSync::default(),
-                unshared: None,
             },
         );
         for peer in self.peer_ids() {

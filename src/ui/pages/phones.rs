@@ -9,6 +9,7 @@ use crate::core::i18n::{Key, fill};
 use crate::core::meet::Side;
 use crate::core::qr;
 use crate::core::repo::DocumentId;
+use crate::core::repo::sync::Holder;
 use crate::core::route::Route;
 use crate::core::updates::FileError;
 use crate::ui::components::{PageTitle, TextArea, TextField, local_date};
@@ -276,18 +277,30 @@ fn PhoneList(id: DocumentId) -> impl IntoView {
                             } else {
                                 phone.name.clone()
                             };
+                            // What this phone has that the other is not known to have.
+                            let holder = match (phone.state, &phone.storage) {
+                                (PairState::Open(conn), _) => Some(Holder::Conn(conn)),
+                                (_, Some(storage)) => Some(Holder::Storage(storage.clone())),
+                                _ => None,
+                            };
+                            let missing = holder.map_or(0, |h| app.missing_on_phone(id, &h));
+                            let lacks = app.count(Key::PhoneMissingCount, missing);
                             let (class, status) = match (phone.state, phone.up_to_date) {
+                                (PairState::Open(_), _) if missing > 0 => ("", lacks),
                                 (PairState::Open(_), Some(at)) => ("ok", up_to_date(app, at)),
                                 (PairState::Open(_), None) => ("", app.t(Key::PhoneSyncing).to_owned()),
                                 (PairState::Connecting, _) => ("", app.t(Key::PhoneConnecting).to_owned()),
                                 (PairState::Failed, _) => ("bad", app.t(Key::PhoneFailed).to_owned()),
+                                (PairState::Closed, _) if missing > 0 => {
+                                    ("quiet", format!("{} · {lacks}", app.t(Key::PhoneLeft)))
+                                }
                                 (PairState::Closed, _) => ("quiet", app.t(Key::PhoneLeft).to_owned()),
                             };
                             view! {
                                 <li>
                                     <strong>{name}</strong>
                                     " "
-                                    <span class=class>{status}</span>
+                                    <span class=class data-testid="phone-status">{status}</span>
                                 </li>
                             }
                         })

@@ -30,20 +30,29 @@ fn StorageKeeping() -> impl IntoView {
     // Asking again is harmless: the browser answers what it decided.
     let keeping = LocalResource::new(|| async {
         let persisted = platform::request_persistent_storage().await;
-        platform::storage_keeping(persisted).await
+        (persisted, platform::storage_keeping(persisted).await)
     });
     let text = move || {
-        keeping.get().map(|keeping| match keeping {
+        keeping.get().map(|(_, keeping)| match keeping {
             Keeping::Kept => ("quiet", app.t(Key::StorageKept)),
             Keeping::MayDelete => ("notice", app.t(Key::StorageMayDelete)),
             Keeping::Safari => ("notice", app.t(Key::StorageSafari)),
             Keeping::Private => ("notice", app.t(Key::StoragePrivate)),
         })
     };
+    // What `persist()` answered, as it is: a guess above never hides it.
+    let asked = move || {
+        keeping.get().map(|(persisted, _)| match persisted {
+            Some(true) => app.t(Key::PersistGranted),
+            Some(false) => app.t(Key::PersistRefused),
+            None => app.t(Key::PersistUnknown),
+        })
+    };
     view! {
         <section class="panel" aria-labelledby="storage-heading">
             <h2 id="storage-heading">{move || app.t(Key::StorageHeading)}</h2>
             {move || text().map(|(class, text)| view! { <p class=class data-testid="storage-keeping">{text}</p> })}
+            {move || asked().map(|text| view! { <p class="quiet" data-testid="storage-persist">{text}</p> })}
         </section>
     }
 }

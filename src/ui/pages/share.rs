@@ -61,7 +61,7 @@ fn ShareView(id: DocumentId) -> impl IntoView {
                 name: app
                     .group(id)
                     .get()
-                    .map(|g| g.name)
+                    .map(|g| g.name.clone())
                     .filter(|n| !n.is_empty()),
             };
             format!("{page}{}", join.href())
