@@ -792,4 +792,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         UnsavedWarning,
         "Some changes are only in memory. Keep this page open until they are saved.",
     ),
+    // issue 18
+    (PageUnfetched, "This page could not be fetched. It needs a connection the first time it opens."),
 ];

@@ -816,4 +816,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         UnsavedWarning,
         "Algunos cambios solo están en memoria. Deja esta página abierta hasta que se guarden.",
     ),
+    // issue 18
+    (PageUnfetched, "No se pudo descargar esta página. La primera vez que se abre necesita conexión."),
 ];

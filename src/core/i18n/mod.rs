@@ -625,6 +625,8 @@ keys! {
     NewVersion,
     Reload,
     UnsavedWarning,
+    // issue 18
+    PageUnfetched,
 }
 
 /// The message for a refused command, in the member's language.

@@ -861,4 +861,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         UnsavedWarning,
         "Algumas alterações estão só na memória. Deixe esta página aberta até que sejam salvas.",
     ),
+    // issue 18
+    (PageUnfetched, "Não foi possível baixar esta página. Na primeira vez que abre, ela precisa de conexão."),
 ];

@@ -679,4 +679,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         UnsavedWarning,
         "有些改动只在内存里。请先别关这个页面，等它们保存好。",
     ),
+    // issue 18
+    (PageUnfetched, "无法下载这个页面。第一次打开时需要联网。"),
 ];
