@@ -39,8 +39,9 @@ for file in *.js *.wasm; do
   echo "$file $named"
 done > names
 while read -r file named; do
-  # Every reference is "./<file>" in the generated JavaScript.
-  sed -i "s|\./$file\"|./$named\"|g; s|\./$file'|./$named'|g" ./*.js
+  # Only module specifiers and fetched URLs: the wasm's own import names
+  # (keys such as "./__wasm_split.js": in the imports object) stay.
+  sed -i "s|from \"\./$file\"|from \"./$named\"|g; s|URL(\"\./$file\"|URL(\"./$named\"|g" ./*.js
 done < names
 while read -r file named; do mv "$file" "$staging/$named"; done < names
 cp -r snippets "$staging/" 2>/dev/null || true
