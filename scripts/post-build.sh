@@ -2,6 +2,7 @@
 # Trunk post-build hook: writes the service worker's list of shell files and
 # a build id (a hash of those files) into the staged sw.js.
 set -eu
+sh "$(dirname "$0")/build-wasm.sh"
 cd "$TRUNK_STAGING_DIR"
 # The Content-Security-Policy allows exactly the inline scripts Trunk wrote
 # (its loader), by their SHA-256; anything injected later does not run.

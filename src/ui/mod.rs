@@ -4,6 +4,7 @@
 //! commands through [`state::AppState`] and render the hydrated group.
 
 mod components;
+mod later;
 mod meet;
 mod needs_me;
 mod pages;
@@ -29,31 +30,43 @@ fn console_error_panic_hook_lite() {
     }));
 }
 
+/// A page from a chunk: shown once fetched; if it cannot be fetched, says so
+/// and offers to try again.
+fn fetched<F, Fut>(load: F) -> AnyView
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = later::Later> + 'static,
+{
+    let app = expect_context::<AppState>();
+    let attempt = RwSignal::new(0_u32);
+    let load = std::sync::Arc::new(load);
+    (move || {
+        attempt.track();
+        let load = load.clone();
+        Suspend::new(send_wrapper::SendWrapper::new(async move {
+            match load().await {
+                Ok(page) => page,
+                Err(later::Unfetched) => view! {
+                    <p class="error" role="alert" data-testid="page-unfetched">{move || app.t(Key::PageUnfetched)}</p>
+                    <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>{move || app.t(Key::TryAgain)}</button>
+                }
+                .into_any(),
+            }
+        }))
+    })
+    .into_any()
+}
+
 #[component]
 fn App() -> impl IntoView {
     let app = AppState::start();
     provide_context(app);
     provide_context(meet::Meet::new(app));
     let page = move || match app.route.get() {
+        // What a member sees first is in the first download.
         Route::Home => pages::home::HomePage().into_any(),
-        Route::Settings => pages::settings::SettingsPage().into_any(),
         Route::Group(id) => view! { <pages::group::GroupPage id=id /> }.into_any(),
         Route::Site(id, site) => view! { <pages::site::SitePage id=id site=site /> }.into_any(),
-        Route::Plot(id, plot) => view! { <pages::plot::PlotPage id=id plot=plot /> }.into_any(),
-        Route::Share(id) => view! { <pages::share::SharePage id=id /> }.into_any(),
-        Route::Phones(id) => view! { <pages::phones::PhonesPage id=id /> }.into_any(),
-        Route::Meet(code) => view! { <pages::phones::MeetLink code=code /> }.into_any(),
-        Route::Meeting(id, meeting) => {
-            view! { <pages::meeting::MeetingPage id=id meeting=meeting /> }.into_any()
-        }
-        Route::Members(id) => view! { <pages::members::MembersPage id=id /> }.into_any(),
-        Route::Member(id, member) => {
-            view! { <pages::member::MemberPage id=id member=member /> }.into_any()
-        }
-        Route::Library(id) => view! { <pages::library::LibraryPage id=id /> }.into_any(),
-        Route::Resource(id, resource) => {
-            view! { <pages::resource::ResourcePage id=id resource=resource /> }.into_any()
-        }
         // An invite asks before it adds a group or contacts a server.
         Route::Join {
             group,
@@ -61,16 +74,23 @@ fn App() -> impl IntoView {
             name,
         } => view! { <pages::join::JoinPage group=group server=server name=name /> }.into_any(),
         Route::BadInvite => pages::join::BadInvitePage().into_any(),
-        Route::Aid(id) => view! { <pages::aid::AidPage id=id /> }.into_any(),
-        Route::Minutes(id, meeting) => {
-            view! { <pages::minutes::MinutesPage id=id meeting=meeting /> }.into_any()
-        }
-        Route::Shifts(id, site) => {
-            view! { <pages::shifts::ShiftsPage id=id site=site /> }.into_any()
-        }
-        Route::Log(id, site) => view! { <pages::log::LogPage id=id site=site /> }.into_any(),
-        Route::Export(id) => view! { <pages::export::ExportPage id=id /> }.into_any(),
         Route::NotFound => pages::NotFoundPage().into_any(),
+        // Every other page is fetched when first opened.
+        Route::Settings => fetched(later::settings),
+        Route::Plot(id, plot) => fetched(move || later::plot(id, plot.clone())),
+        Route::Share(id) => fetched(move || later::share(id)),
+        Route::Phones(id) => fetched(move || later::phones(id)),
+        Route::Meet(code) => fetched(move || later::meet_link(code.clone())),
+        Route::Meeting(id, meeting) => fetched(move || later::meeting(id, meeting)),
+        Route::Members(id) => fetched(move || later::members(id)),
+        Route::Member(id, member) => fetched(move || later::member(id, member.clone())),
+        Route::Library(id) => fetched(move || later::library(id)),
+        Route::Resource(id, resource) => fetched(move || later::resource(id, resource.clone())),
+        Route::Aid(id) => fetched(move || later::aid(id)),
+        Route::Minutes(id, meeting) => fetched(move || later::minutes(id, meeting)),
+        Route::Shifts(id, site) => fetched(move || later::shifts(id, site.clone())),
+        Route::Log(id, site) => fetched(move || later::log(id, site.clone())),
+        Route::Export(id) => fetched(move || later::export(id)),
     };
     view! {
         <header class="top">

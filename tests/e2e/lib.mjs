@@ -51,7 +51,7 @@ export const CHROMIUM_ARGS = [
  * `locale` is the browser's language; `lang` is the language the member
  * already chose in the app (null: a first run, which asks).
  */
-export async function launch(t, profile, { args = [], locale = 'en-US', lang = 'en' } = {}) {
+export async function launch(t, profile, { args = [], locale = 'en-US', lang = 'en', serviceWorkers = 'allow' } = {}) {
   profile ??= await mkdtemp(join(tmpdir(), 'cg-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -62,6 +62,7 @@ export async function launch(t, profile, { args = [], locale = 'en-US', lang = '
     isMobile: true,
     hasTouch: true,
     locale,
+    serviceWorkers,
   });
   t?.after(() => context.close().catch(() => {}));
   if (lang) {

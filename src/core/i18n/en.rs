@@ -830,4 +830,9 @@ pub const TEXTS: &[(Key, &str)] = &[
         PersistUnknown,
         "This browser cannot be asked to keep the app's data.",
     ),
+    // issue 18
+    (
+        PageUnfetched,
+        "This page could not be fetched. It needs a connection the first time it opens.",
+    ),
 ];

@@ -854,4 +854,9 @@ pub const TEXTS: &[(Key, &str)] = &[
         PersistUnknown,
         "A este navegador no se le puede pedir que guarde los datos de la aplicación.",
     ),
+    // issue 18
+    (
+        PageUnfetched,
+        "No se pudo descargar esta página. La primera vez que se abre necesita conexión.",
+    ),
 ];

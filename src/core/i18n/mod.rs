@@ -642,6 +642,8 @@ keys! {
     PersistGranted,
     PersistRefused,
     PersistUnknown,
+    // issue 18
+    PageUnfetched,
 }
 
 /// The message for a refused command, in the member's language.

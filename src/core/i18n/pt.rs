@@ -899,4 +899,9 @@ pub const TEXTS: &[(Key, &str)] = &[
         PersistUnknown,
         "Não é possível pedir a este navegador para guardar os dados do app.",
     ),
+    // issue 18
+    (
+        PageUnfetched,
+        "Não foi possível baixar esta página. Na primeira vez que abre, ela precisa de conexão.",
+    ),
 ];

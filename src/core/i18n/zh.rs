@@ -705,4 +705,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         "已请求这个浏览器保留应用的数据，它没有答应。",
     ),
     (PersistUnknown, "无法请求这个浏览器保留应用的数据。"),
+    // issue 18
+    (PageUnfetched, "无法下载这个页面。第一次打开时需要联网。"),
 ];
