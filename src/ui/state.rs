@@ -11,7 +11,7 @@ use crate::core::model::{Group, Meeting};
 use crate::core::repo::DocumentId;
 use crate::core::repo::message::Presence;
 use crate::core::repo::saving::SaveState;
-use crate::core::repo::sync::{Holder, Share, Trouble};
+use crate::core::repo::sync::{ConnId, Holder, Share, Trouble};
 use crate::core::route::Route;
 use crate::web::idb::DATABASE;
 use crate::web::platform;
@@ -696,13 +696,17 @@ impl AppState {
         self.sync_tick.track();
         let url = self.server_of(id)?;
         let repo = self.repo()?;
-        let conn = self.links.with_value(|links| {
+        Some(repo.in_sync(self.conn_to(&url)?, id))
+    }
+
+    /// The connection to a sync server, while there is one.
+    fn conn_to(self, url: &str) -> Option<ConnId> {
+        self.links.with_value(|links| {
             links
                 .iter()
                 .find(|link| link.url() == url)
                 .and_then(ServerLink::conn)
-        })?;
-        Some(repo.in_sync(conn, id))
+        })
     }
 
     /// Remembers the storage id of each connected sync server, so what it
@@ -736,12 +740,7 @@ impl AppState {
         self.sync_tick.track();
         let url = self.server_of(id)?;
         let repo = self.repo()?;
-        let conn = self.links.with_value(|links| {
-            links
-                .iter()
-                .find(|link| link.url() == url)
-                .and_then(ServerLink::conn)
-        });
+        let conn = self.conn_to(&url);
         // A server never heard from is counted as having nothing.
         let holder = server_storage(&url)
             .map(Holder::Storage)

@@ -775,20 +775,21 @@ impl Repo {
     /// Changes of a group and every meeting of it on this phone that no
     /// peer is known to have yet.
     pub fn unshared_changes(&self, group: DocumentId) -> usize {
-        let mut engine = self.0.engine.borrow_mut();
-        let linked = engine
-            .document(group)
-            .map(|doc| linked_documents(doc.doc()))
-            .unwrap_or_default();
-        std::iter::once(group)
-            .chain(linked)
-            .map(|id| engine.unshared_changes(id))
-            .sum()
+        self.sum_over_group(group, SyncEngine::unshared_changes)
     }
 
     /// Changes of a group and every meeting of it on this phone that
     /// `holder` (a sync server, a phone) is not known to have.
     pub fn missing_on(&self, group: DocumentId, holder: &Holder) -> usize {
+        self.sum_over_group(group, |engine, id| engine.missing_on(id, holder))
+    }
+
+    /// A count summed over a group and every meeting it links.
+    fn sum_over_group(
+        &self,
+        group: DocumentId,
+        count: impl Fn(&mut SyncEngine, DocumentId) -> usize,
+    ) -> usize {
         let mut engine = self.0.engine.borrow_mut();
         let linked = engine
             .document(group)
@@ -796,7 +797,7 @@ impl Repo {
             .unwrap_or_default();
         std::iter::once(group)
             .chain(linked)
-            .map(|id| engine.missing_on(id, holder))
+            .map(|id| count(&mut engine, id))
             .sum()
     }
 
