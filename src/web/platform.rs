@@ -180,7 +180,14 @@ pub async fn register_service_worker(on_update: impl Fn() + 'static) -> bool {
     let check = {
         let registration = registration.clone();
         Closure::<dyn Fn()>::new(move || {
-            let _ = registration.update();
+            // A check that fails (offline, a worker mid-install) is tried
+            // again next time; awaited, so its rejection is handled rather
+            // than reported as an error of the page.
+            if let Ok(checking) = registration.update() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = JsFuture::from(checking).await;
+                });
+            }
         })
     };
     let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
