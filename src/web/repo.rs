@@ -206,13 +206,7 @@ impl Repo {
             Some(group) => group,
             None => self.read_group(id).ok_or(OpenError::Unreadable)?,
         };
-        let links = self
-            .0
-            .engine
-            .borrow()
-            .document(id)
-            .map(|doc| linked_documents(doc.doc()))
-            .unwrap_or_default();
+        let links = self.meetings_of(id);
         for linked in links {
             // A meeting not stored here yet is fetched by the engine.
             let _ = self.load(linked).await;
@@ -515,13 +509,7 @@ impl Repo {
     /// # Errors
     /// When IndexedDB fails to delete; the group stays.
     pub async fn remove_group(&self, id: DocumentId) -> Result<(), StoreError> {
-        let linked = self
-            .0
-            .engine
-            .borrow()
-            .document(id)
-            .map(|doc| linked_documents(doc.doc()))
-            .unwrap_or_default();
+        let linked = self.meetings_of(id);
         let ids: Vec<DocumentId> = std::iter::once(id).chain(linked).collect();
         self.0.removed.borrow_mut().extend(ids.iter().copied());
         for doc in &ids {
@@ -697,11 +685,8 @@ impl Repo {
     /// Whether the peer on `conn` has everything of the group and its
     /// meetings that this phone has.
     pub fn in_sync(&self, conn: ConnId, group: DocumentId) -> bool {
+        let linked = self.meetings_of(group);
         let mut engine = self.0.engine.borrow_mut();
-        let linked = engine
-            .document(group)
-            .map(|doc| linked_documents(doc.doc()))
-            .unwrap_or_default();
         std::iter::once(group)
             .chain(linked.into_iter().filter(|id| engine.has(*id)))
             .collect::<Vec<_>>()
@@ -784,17 +769,24 @@ impl Repo {
         self.sum_over_group(group, |engine, id| engine.missing_on(id, holder))
     }
 
+    /// The documents a group links (its meetings), as this phone has it.
+    fn meetings_of(&self, group: DocumentId) -> Vec<DocumentId> {
+        self.0
+            .engine
+            .borrow()
+            .document(group)
+            .map(|doc| linked_documents(doc.doc()))
+            .unwrap_or_default()
+    }
+
     /// A count summed over a group and every meeting it links.
     fn sum_over_group(
         &self,
         group: DocumentId,
         count: impl Fn(&mut SyncEngine, DocumentId) -> usize,
     ) -> usize {
+        let linked = self.meetings_of(group);
         let mut engine = self.0.engine.borrow_mut();
-        let linked = engine
-            .document(group)
-            .map(|doc| linked_documents(doc.doc()))
-            .unwrap_or_default();
         std::iter::once(group)
             .chain(linked)
             .map(|id| count(&mut engine, id))
