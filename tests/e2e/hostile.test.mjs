@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encode, decode } from 'cbor-x';
-import { serve, launch, shot, saved, createGroup, addGarden, addPlot, plotLabels, startSyncServer, ROOT } from './lib.mjs';
+import { serve, scratchDir, launch, shot, saved, createGroup, addGarden, addPlot, plotLabels, startSyncServer, ROOT } from './lib.mjs';
 
 let app;
 before(async () => { app = await serve(); });
@@ -337,8 +337,6 @@ test('sync states stay bounded: old records past the limit are deleted, a server
 });
 
 test('a hostile phone at a meeting is named, changes nothing, and the member still edits and saves', async (t) => {
-  const { mkdtemp } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
   const ana = await launch(t);
   await createGroup(ana.page, app.url, 'Meeting Garden');
   const href = groupHref(ana.page);
@@ -352,7 +350,7 @@ test('a hostile phone at a meeting is named, changes nothing, and the member sti
     ana.page.waitForEvent('download'),
     ana.page.getByRole('button', { name: 'Share updates as a file' }).click(),
   ]);
-  const file = join(await mkdtemp(join(tmpdir(), 'cg-files-')), 'meeting.cgupdates');
+  const file = join(await scratchDir('cg-files-'), 'meeting.cgupdates');
   await download.saveAs(file);
   const mallory = await launch(t);
   // Her data channel, reachable from the test: what she is sent, and a way

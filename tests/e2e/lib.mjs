@@ -2,6 +2,7 @@
 // app, Debian's Chromium at a phone's size, and screenshots under target/.
 import { createServer } from 'node:http';
 import { readFile, mkdir, mkdtemp } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
@@ -40,6 +41,16 @@ export async function serve(dir = DIST, port = 0) {
   return { url, close, port: server.address().port };
 }
 
+// Profiles and server directories are 10–20 MB each and a run makes about a
+// hundred: they go when this test file's process ends, or the disk fills.
+const scratch = [];
+process.on('exit', () => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+export async function scratchDir(prefix) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -52,7 +63,7 @@ export const CHROMIUM_ARGS = [
  * already chose in the app (null: a first run, which asks).
  */
 export async function launch(t, profile, { args = [], locale = 'en-US', lang = 'en', serviceWorkers = 'allow' } = {}) {
-  profile ??= await mkdtemp(join(tmpdir(), 'cg-profile-'));
+  profile ??= await scratchDir('cg-profile-');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -117,7 +128,7 @@ export async function startSyncServer(t, { port = 0, dataDir } = {}) {
       });
     });
   }
-  dataDir ??= await mkdtemp(join(tmpdir(), 'cg-sync-server-'));
+  dataDir ??= await scratchDir('cg-sync-server-');
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/@automerge/automerge-repo-sync-server/src/index.js')], {
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
     cwd: dataDir,

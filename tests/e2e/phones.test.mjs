@@ -6,16 +6,15 @@
 // nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, shot, saved, createGroup, addGarden, addPlot, plotLabels } from './lib.mjs';
+import { serve, scratchDir, launch, shot, saved, createGroup, addGarden, addPlot, plotLabels } from './lib.mjs';
 
 let app;
 let files;
 before(async () => {
   app = await serve();
-  files = await mkdtemp(join(tmpdir(), 'cg-files-'));
+  files = await scratchDir('cg-files-');
 });
 after(async () => { await app?.close(); });
 

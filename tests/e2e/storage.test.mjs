@@ -5,10 +5,9 @@
 // build deployed under an open page is announced and one tap loads it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, shot, saved, createGroup, addGarden, addPlot, plotLabels, DIST } from './lib.mjs';
+import { serve, scratchDir, launch, shot, saved, createGroup, addGarden, addPlot, plotLabels, DIST } from './lib.mjs';
 
 let app;
 before(async () => { app = await serve(); });
@@ -95,7 +94,7 @@ test('Settings says whether this browser keeps the app\'s data', async (t) => {
 
 test('a new version deployed under an open page is announced, and one tap loads it', async (t) => {
   // A copy of the build that can be "deployed" again.
-  const dir = await mkdtemp(join(tmpdir(), 'cg-deploy-'));
+  const dir = await scratchDir('cg-deploy-');
   await cp(DIST, dir, { recursive: true });
   const site = await serve(dir);
   t.after(() => site.close());
