@@ -670,3 +670,52 @@ fn a_copy_that_is_no_longer_current_is_never_edited() {
     command::apply_on(&mut doc, &mut kept, &Command::Verify, &At::utc(NOW)).unwrap();
     assert_eq!(kept.plots["p_text"].status, PlotStatus::Fallow);
 }
+
+/// The app reads a group in one pass over the document (`OnePass`); it must
+/// read exactly what autosurgeon's field-by-field `get`s read, in every
+/// shape another app writes and where phones wrote the same keys at once.
+#[test]
+fn one_pass_reads_what_field_by_field_reads() {
+    use automerge::transaction::Transactable;
+
+    let by_field = |doc: &AutoCommit| -> Group { autosurgeon::hydrate(doc).unwrap() };
+    let mut doc = group_doc();
+    assert_eq!(read(), by_field(&doc), "the JavaScript fixture");
+    assert!(!read().plots.is_empty());
+
+    // Two phones write the same fields, lists and entries at once; one
+    // deletes what the other edits; a counter is incremented on both.
+    let mut a = doc
+        .fork()
+        .with_actor(automerge::ActorId::from(b"aaaa".as_slice()));
+    let mut b = doc
+        .fork()
+        .with_actor(automerge::ActorId::from(b"bbbb".as_slice()));
+    let plots = |d: &AutoCommit| d.get(ROOT, "plots").unwrap().unwrap().1;
+    for (d, who) in [(&mut a, "a"), (&mut b, "b")] {
+        let map = plots(d);
+        let plot = d.put_object(&map, "p_both", ObjType::Map).unwrap();
+        d.put(&plot, "label", format!("by {who}")).unwrap();
+        d.put(&plot, "site", "s1").unwrap();
+        let holders = d.put_object(&plot, "holders", ObjType::Map).unwrap();
+        let season = d.put_object(&holders, "2026", ObjType::List).unwrap();
+        d.insert(&season, 0, format!("m_{who}")).unwrap();
+        d.insert(&season, 1, "m_x").unwrap();
+        d.delete(&season, 0).unwrap();
+        d.put(ROOT, "schema", ScalarValue::counter(1)).unwrap();
+        d.commit();
+    }
+    let keys: Vec<String> = a.keys(plots(&a)).collect();
+    let first = keys.first().unwrap().clone();
+    a.delete(plots(&a), &first).unwrap();
+    let second = keys.get(1).unwrap().clone();
+    let plot = b.get(plots(&b), &second).unwrap().unwrap().1;
+    b.put(&plot, "label", "edited").unwrap();
+    b.commit();
+    a.merge(&mut b).unwrap();
+    a.increment(ROOT, "schema", 2).unwrap();
+    a.commit();
+    let one_pass = command::read(&a).unwrap();
+    assert_eq!(one_pass, by_field(&a), "after concurrent edits");
+    assert!(one_pass.plots.contains_key("p_both"));
+}

@@ -521,7 +521,8 @@ pub fn read(doc: &AutoCommit) -> Result<Group, Refusal> {
     if !is_group {
         return Err(Refusal::Unreadable);
     }
-    hydrate(doc).map_err(|_| Refusal::Unreadable)
+    // One walk over the document, then every field from memory.
+    hydrate(&crate::core::model::OnePass::new(doc)).map_err(|_| Refusal::Unreadable)
 }
 
 /// Creates a new group document, with every container it will hold made up

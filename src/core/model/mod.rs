@@ -84,6 +84,7 @@ mod group;
 pub mod lenient;
 mod library;
 mod meeting;
+mod one_pass;
 
 pub use aid::{AidCategory, AidKind, AidPost, AidStatus, Urgency};
 pub use garden::{HarvestTotal, LogEntry, LogKind, Shift, ShiftKind, WaitlistEntry};
@@ -97,6 +98,7 @@ pub use meeting::{
     ActionItem, ActionStatus, AgendaItem, Commitment, Decision, MEETING_SCHEMA_VERSION, Meeting,
     Tally, commitments,
 };
+pub use one_pass::OnePass;
 
 use automerge::{AutoCommit, ROOT, ReadDoc};
 
