@@ -408,6 +408,47 @@ fn two_people_typing_notes_at_once_both_keep_their_words() {
     assert_eq!(ana.get_heads(), heads);
 }
 
+/// Typing keeps a copy of the notes as last written (so a key in long
+/// notes does not read them all); a neighbour's words arriving between two
+/// keys are read, not typed over or doubled.
+#[test]
+fn typing_from_a_kept_copy_keeps_words_that_arrived_between_keys() {
+    let group = common_ground::core::repo::DocumentId::new_random([3; 16]);
+    let mut ana =
+        command::new_meeting(ActorId::from([1; 16]), group, "Garden meeting", NOW).unwrap();
+    let mut known = command::NotesCopy::default();
+    command::edit_notes_from(&mut ana, "Agenda:\n", &NOW.into(), &mut known).unwrap();
+    let mut ben = ana.fork().with_actor(ActorId::from([2; 16]));
+    command::edit_notes_from(&mut ana, "Agenda:\nwater", &NOW.into(), &mut known).unwrap();
+    command::edit_notes(&mut ben, "Agenda:\ncompost\n", &NOW.into()).unwrap();
+    ana.merge(&mut ben).unwrap();
+    let notes = |doc: &automerge::AutoCommit| {
+        command::read_meeting(doc)
+            .unwrap()
+            .notes
+            .as_str()
+            .to_owned()
+    };
+    // Ana's page shows Ben's line (the text area follows the document),
+    // and she types on at the end of her own word.
+    let shown = notes(&ana);
+    let at = shown.find("water").unwrap() + "water".len();
+    let typed = format!("{} rota{}", &shown[..at], &shown[at..]);
+    command::edit_notes_from(&mut ana, &typed, &NOW.into(), &mut known).unwrap();
+    assert_eq!(notes(&ana), typed);
+    assert_eq!(notes(&ana).matches("compost").count(), 1, "{}", notes(&ana));
+    // Many keys from the copy read just as keys from the document do.
+    let mut plain = ana.fork();
+    let mut text = typed;
+    for key in 0..50 {
+        text.insert(8 + key, 'x');
+        command::edit_notes_from(&mut ana, &text, &NOW.into(), &mut known).unwrap();
+        command::edit_notes(&mut plain, &text, &NOW.into()).unwrap();
+    }
+    assert_eq!(notes(&ana), text);
+    assert_eq!(notes(&plain), text);
+}
+
 #[test]
 fn maps_two_phones_made_at_once_for_an_old_group_keep_both_entries() {
     use automerge::{ROOT, transaction::Transactable};

@@ -112,6 +112,8 @@ struct Inner {
     /// (the page's and the background load of every group) waits for the
     /// first instead of reading and parsing it again.
     loading: RefCell<HashMap<DocumentId, js_sys::Promise>>,
+    /// The notes last typed here, so the next key need not read them all.
+    notes: RefCell<Option<(DocumentId, command::NotesCopy)>>,
     wires: RefCell<HashMap<ConnId, Wire>>,
     next_conn: Cell<ConnId>,
     listener: RefCell<Option<Listener>>,
@@ -146,6 +148,7 @@ impl Repo {
             removed: RefCell::default(),
             reports: RefCell::default(),
             loading: RefCell::default(),
+            notes: RefCell::default(),
             wires: RefCell::default(),
             next_conn: Cell::new(1),
             listener: RefCell::default(),
@@ -388,7 +391,12 @@ impl Repo {
         let changed = {
             let mut engine = self.0.engine.borrow_mut();
             let doc = engine.document_mut(id).ok_or(Refusal::Unreadable)?;
-            let changed = command::edit_notes(doc.doc_mut(), typed, at)?;
+            let mut notes = self.0.notes.borrow_mut();
+            if notes.as_ref().is_none_or(|(meeting, _)| *meeting != id) {
+                *notes = Some((id, command::NotesCopy::default()));
+            }
+            let known = &mut notes.as_mut().ok_or(Refusal::Unreadable)?.1;
+            let changed = command::edit_notes_from(doc.doc_mut(), typed, at, known)?;
             if changed {
                 engine.local_change(id);
             }
