@@ -105,8 +105,8 @@ impl<'a> OnePass<'a> {
 
 /// Notes an object the walk will reach later as empty until it does, so
 /// that an empty map or list is answered without asking the document.
-fn register<'a>(
-    objects: &mut HashMap<ObjId, Contents<'a>>,
+fn register(
+    objects: &mut HashMap<ObjId, Contents<'_>>,
     value: &ValueRef<'_>,
     id: impl FnOnce() -> ObjId,
 ) {
