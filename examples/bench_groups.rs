@@ -90,7 +90,9 @@ fn write_set(dir: &Path, set: &Set, seed: u8) {
         std::fs::remove_file(entry.unwrap().path()).unwrap();
     }
     let actor = ActorId::from([seed; 16]);
-    let id = DocumentId::from_bytes([seed; 16]);
+    // Marked as version 4 UUIDs, as the app's own ids are: the npm sync
+    // server (automerge-repo 1.x) silently drops requests for any other id.
+    let id = DocumentId::new_random([seed; 16]);
     let at = At::utc(NOW);
     let name = format!("Bench garden {}", set.name);
     let (mut doc, mut group) = command::new_group(actor.clone(), &name, NOW).unwrap();
@@ -131,7 +133,7 @@ fn write_set(dir: &Path, set: &Set, seed: u8) {
     }
     let mut docs = Vec::new();
     for m in 0..set.meetings {
-        let meeting_id = DocumentId::from_bytes({
+        let meeting_id = DocumentId::new_random({
             let mut bytes = [seed; 16];
             bytes[0] = 0xee;
             bytes[1] = u8::try_from(m / 256).unwrap();
