@@ -298,6 +298,29 @@ pub fn history_bytes(log: &mut AutoCommit) -> usize {
     log.save_nocompress().len()
 }
 
+/// Entries to put into a log and entries to retire from it.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Write {
+    pub put: Vec<(String, Vec<u8>)>,
+    pub retire: Vec<String>,
+}
+
+impl Write {
+    /// Writes into the log document (uncommitted: the caller commits).
+    pub fn apply(&self, log: &mut AutoCommit) {
+        for (name, sealed) in &self.put {
+            let _ = log.put(
+                automerge::ROOT,
+                name.as_str(),
+                ScalarValue::Bytes(sealed.clone()),
+            );
+        }
+        for name in &self.retire {
+            let _ = log.delete(automerge::ROOT, name.as_str());
+        }
+    }
+}
+
 /// What opening a log's new entries did to the plaintext documents.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Opened {
@@ -375,9 +398,20 @@ impl Sealer {
     /// the guard, and only then merged. Idempotent: changes already here
     /// change nothing.
     pub fn open_new(&mut self, log: &AutoCommit, docs: &mut dyn Docs) -> Opened {
+        self.open_entries(entries(log), moved(log), docs)
+    }
+
+    /// [`Sealer::open_new`] for a log held elsewhere: its entries and its
+    /// "moved" note, as [`entries`] and [`moved`] read them.
+    pub fn open_entries(
+        &mut self,
+        entries: Vec<(String, Vec<u8>)>,
+        moved: Option<Vec<u8>>,
+        docs: &mut dyn Docs,
+    ) -> Opened {
         let mut opened = Opened::default();
         let log_id = self.log_id();
-        if let Some(sealed) = moved(log) {
+        if let Some(sealed) = moved {
             match open(&self.key, self.group, log_id, MOVED, &sealed) {
                 Ok(Content::Moved(generation)) if generation > self.generation => {
                     opened.moved = Some(generation);
@@ -390,7 +424,7 @@ impl Sealer {
                 }
             }
         }
-        for (name, sealed) in entries(log) {
+        for (name, sealed) in entries {
             if self.opened.contains(&name) {
                 continue;
             }
@@ -485,6 +519,14 @@ impl Sealer {
         docs: &mut dyn Docs,
         nonce: [u8; NONCE_BYTES],
     ) -> bool {
+        self.pending(docs, nonce)
+            .map(|write| write.apply(log))
+            .is_some()
+    }
+
+    /// What [`Sealer::seal_new`] writes, for a log held elsewhere: `None`
+    /// when the log holds everything already.
+    pub fn pending(&mut self, docs: &mut dyn Docs, nonce: [u8; NONCE_BYTES]) -> Option<Write> {
         let ids: Vec<DocumentId> = std::iter::once(self.group)
             .chain(self.linked(docs))
             .collect();
@@ -512,40 +554,46 @@ impl Sealer {
             hashes.push((id, new));
         }
         if parts.is_empty() {
-            return false;
+            return None;
         }
-        self.write(log, &Content::Docs(parts), nonce);
+        let entry = self.entry(&Content::Docs(parts), nonce);
         for (id, new) in hashes {
             self.covered.entry(id).or_default().extend(new);
         }
-        true
+        Some(Write {
+            put: vec![entry],
+            retire: Vec::new(),
+        })
     }
 
-    fn write(
-        &mut self,
-        log: &mut AutoCommit,
-        content: &Content,
-        nonce: [u8; NONCE_BYTES],
-    ) -> String {
-        let log_id = self.log_id();
-        let mut name;
-        loop {
-            name = format!("{}.{}", self.author, self.next);
-            self.next += 1;
-            // A name this author used before a reload is never reused.
-            if log
-                .get(automerge::ROOT, name.as_str())
-                .ok()
-                .flatten()
-                .is_none()
-            {
-                break;
-            }
+    /// How many changes of the group and its meetings the log does not
+    /// hold yet (what [`Sealer::pending`] would seal now).
+    pub fn unsealed(&mut self, docs: &mut dyn Docs) -> usize {
+        let ids: Vec<DocumentId> = std::iter::once(self.group)
+            .chain(self.linked(docs))
+            .collect();
+        let mut count = 0;
+        for id in ids {
+            let Some(doc) = docs.get(id) else { continue };
+            let covered = self.covered.entry(id).or_default();
+            let have: Vec<ChangeHash> = covered
+                .iter()
+                .copied()
+                .filter(|hash| doc.get_change_meta_by_hash(hash).is_some())
+                .collect();
+            count += doc.get_changes_meta(&have).len();
         }
-        let sealed = seal(&self.key, self.group, log_id, &name, content, nonce);
-        let _ = log.put(automerge::ROOT, name.as_str(), ScalarValue::Bytes(sealed));
+        count
+    }
+
+    /// A new entry under a name never used: the author is one page load,
+    /// the number counts up.
+    fn entry(&mut self, content: &Content, nonce: [u8; NONCE_BYTES]) -> (String, Vec<u8>) {
+        let name = format!("{}.{}", self.author, self.next);
+        self.next += 1;
+        let sealed = seal(&self.key, self.group, self.log_id(), &name, content, nonce);
         self.opened.insert(name.clone());
-        name
+        (name, sealed)
     }
 
     /// Whether the log has grown enough to compact.
@@ -556,24 +604,38 @@ impl Sealer {
     /// Compacts: one snapshot entry holding a save of the group and each of
     /// its meetings here, and the entries this phone has opened (all of
     /// which the snapshot covers) retired. Entries it has not opened stay,
-    /// so two phones compacting at once lose nothing.
+    /// so two phones compacting at once lose nothing. Returns how many
+    /// entries were retired.
     pub fn compact(
         &mut self,
         log: &mut AutoCommit,
         docs: &mut dyn Docs,
         nonce: [u8; NONCE_BYTES],
     ) -> usize {
-        let retired: Vec<String> = entries(log)
-            .into_iter()
-            .map(|(name, _)| name)
-            .filter(|name| self.opened.contains(name))
+        let names: Vec<String> = entries(log).into_iter().map(|(name, _)| name).collect();
+        let write = self.compaction(&names, docs, nonce);
+        write.apply(log);
+        write.retire.len()
+    }
+
+    /// What [`Sealer::compact`] writes, given the names of the log's entries.
+    pub fn compaction(
+        &mut self,
+        names: &[String],
+        docs: &mut dyn Docs,
+        nonce: [u8; NONCE_BYTES],
+    ) -> Write {
+        let retire: Vec<String> = names
+            .iter()
+            .filter(|name| self.opened.contains(*name))
+            .cloned()
             .collect();
         let snapshot = self.snapshot(docs);
-        self.write(log, &Content::Docs(snapshot), nonce);
-        for name in &retired {
-            let _ = log.delete(automerge::ROOT, name.as_str());
+        let entry = self.entry(&Content::Docs(snapshot), nonce);
+        Write {
+            put: vec![entry],
+            retire,
         }
-        retired.len()
     }
 
     fn snapshot(&mut self, docs: &mut dyn Docs) -> Vec<(DocumentId, Vec<u8>)> {
@@ -597,14 +659,28 @@ impl Sealer {
     }
 
     /// Moves the group to the next generation's log: a snapshot there,
-    /// and a sealed "moved" note in the old one. Returns the new sealer's
-    /// log, which the caller adds and syncs.
+    /// and a sealed "moved" note in the old one. Returns the new log.
     pub fn rotate(
         &mut self,
         old: &mut AutoCommit,
         docs: &mut dyn Docs,
         nonces: [[u8; NONCE_BYTES]; 2],
     ) -> AutoCommit {
+        let (note, first) = self.rotation(docs, nonces);
+        note.apply(old);
+        let mut log = AutoCommit::new();
+        log.set_actor(old.get_actor().clone());
+        first.apply(&mut log);
+        log
+    }
+
+    /// What [`Sealer::rotate`] writes: the note in the old log, and the
+    /// first entry of the new one (whose id is then [`Sealer::log_id`]).
+    pub fn rotation(
+        &mut self,
+        docs: &mut dyn Docs,
+        nonces: [[u8; NONCE_BYTES]; 2],
+    ) -> (Write, Write) {
         let next = self.generation + 1;
         let note = seal(
             &self.key,
@@ -614,14 +690,20 @@ impl Sealer {
             &Content::Moved(next),
             nonces[0],
         );
-        let _ = old.put(automerge::ROOT, MOVED, ScalarValue::Bytes(note));
         self.generation = next;
         self.opened.clear();
-        let mut log = AutoCommit::new();
-        log.set_actor(old.get_actor().clone());
         let snapshot = self.snapshot(docs);
-        self.write(&mut log, &Content::Docs(snapshot), nonces[1]);
-        log
+        let first = self.entry(&Content::Docs(snapshot), nonces[1]);
+        (
+            Write {
+                put: vec![(MOVED.to_owned(), note)],
+                retire: Vec::new(),
+            },
+            Write {
+                put: vec![first],
+                retire: Vec::new(),
+            },
+        )
     }
 
     /// Follows the log to a later generation (another phone rotated it):
@@ -823,8 +905,10 @@ mod tests {
         let again = sealer(3).open_new(&log, &mut ben);
         assert!(again.changed.is_empty() && again.refused.is_empty());
         assert!(!sealer_a.seal_new(&mut log, &mut ana, nonce(2)));
+        assert_eq!(sealer_a.unsealed(&mut ana), 0);
         // Only what is new is sealed next time.
         add_member(&mut ana, "m2", "Tomás");
+        assert_eq!(sealer_a.unsealed(&mut ana), 1);
         assert!(sealer_a.seal_new(&mut log, &mut ana, nonce(3)));
         assert_eq!(entries(&log).len(), 2);
         let mut reloaded = sealer(4);

@@ -644,6 +644,16 @@ keys! {
     PersistUnknown,
     // issue 18
     PageUnfetched,
+    // issue 19
+    SealedGroup,
+    SealOffer,
+    SealGroup,
+    SealedOn,
+    SealServerSees,
+    SealBeforeKept,
+    SealRefused,
+    InviteSealed,
+    SealOnCreate,
 }
 
 /// The message for a refused command, in the member's language.
