@@ -544,12 +544,22 @@ impl Sealer {
             if changes.is_empty() {
                 continue;
             }
-            let mut bytes = Vec::new();
-            let mut new = Vec::new();
-            for change in changes {
-                new.push(change.hash());
-                bytes.extend_from_slice(change.raw_bytes());
-            }
+            let mut new: Vec<ChangeHash> = changes.iter().map(Change::hash).collect();
+            // A document the log holds nothing of goes as a save: automerge's
+            // columns are several times smaller than its changes one by one.
+            let bytes = if have.is_empty() {
+                new = doc
+                    .get_changes_meta(&[])
+                    .into_iter()
+                    .map(|m| m.hash)
+                    .collect();
+                doc.save()
+            } else {
+                changes
+                    .iter()
+                    .flat_map(|c| c.raw_bytes().to_vec())
+                    .collect()
+            };
             parts.push((id, bytes));
             hashes.push((id, new));
         }

@@ -543,6 +543,17 @@ impl AppState {
         self.sync_servers();
     }
 
+    /// Changes a sealed group's key (someone left): a new key means a new
+    /// log; the old key opens nothing written from now on.
+    pub fn change_key(self, id: DocumentId) {
+        if self.key_of(id).is_none() {
+            return;
+        }
+        let key = GroupKey::from_random(platform::random_bytes::<32>());
+        self.update_group(id, |group| group.key = Some(key.to_text()));
+        self.sync_servers();
+    }
+
     /// Why an entry of a sealed group's log did not open, if one did not
     /// (reactive on sync progress).
     pub fn seal_refused(self, id: DocumentId) -> Option<SealError> {

@@ -976,6 +976,8 @@ impl Repo {
             return sealed.sealer.log_id();
         }
         self.0.engine.borrow_mut().seal(group);
+        // A new key (or the first): what the old one refused is past.
+        self.0.seal_refused.borrow_mut().remove(&group);
         let sealer = Sealer::new(key.clone(), group, 0, &self.0.author, linked_documents);
         let log = sealer.log_id();
         self.0.sealed.borrow_mut().insert(

@@ -866,4 +866,9 @@ pub const TEXTS: &[(Key, &str)] = &[
         SealOnCreate,
         "Seal it: the sync server will keep only what it cannot read (recommended for mutual aid)",
     ),
+    (ChangeKey, "Change the group's key"),
+    (
+        ChangeKeyHint,
+        "For when someone leaves: a new key and a new sealed log on the server. Phones with the old key read nothing written after. Send members a new invite link.",
+    ),
 ];

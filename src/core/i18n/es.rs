@@ -890,4 +890,9 @@ pub const TEXTS: &[(Key, &str)] = &[
         SealOnCreate,
         "Sellarlo: el servidor de sincronización guardará solo lo que no puede leer (recomendado para ayuda mutua)",
     ),
+    (ChangeKey, "Cambiar la clave del grupo"),
+    (
+        ChangeKeyHint,
+        "Para cuando alguien se va: una clave nueva y un registro sellado nuevo en el servidor. Los teléfonos con la clave vieja no leen nada de lo que se escriba después. Envíe a los miembros un enlace de invitación nuevo.",
+    ),
 ];

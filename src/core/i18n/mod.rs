@@ -654,6 +654,8 @@ keys! {
     SealRefused,
     InviteSealed,
     SealOnCreate,
+    ChangeKey,
+    ChangeKeyHint,
 }
 
 /// The message for a refused command, in the member's language.

@@ -935,4 +935,9 @@ pub const TEXTS: &[(Key, &str)] = &[
         SealOnCreate,
         "Selar: o servidor de sincronização vai guardar só o que não consegue ler (recomendado para ajuda mútua)",
     ),
+    (ChangeKey, "Trocar a chave do grupo"),
+    (
+        ChangeKeyHint,
+        "Para quando alguém sai: uma chave nova e um registro selado novo no servidor. Celulares com a chave antiga não leem nada do que for escrito depois. Envie aos membros um novo link de convite.",
+    ),
 ];

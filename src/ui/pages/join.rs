@@ -51,7 +51,9 @@ pub fn JoinPage(
         // On this phone already, and the invite changes nothing: open it.
         (Some((_, current)), invited)
             if (invited.is_none() || invited == current)
-                && (key.is_none() || app.key_of(group).is_some()) =>
+                && key
+                    .as_ref()
+                    .is_none_or(|k| app.key_of(group).as_deref() == Some(k.to_text().as_str())) =>
         {
             go_to_group();
             ().into_any()

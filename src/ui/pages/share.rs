@@ -155,6 +155,10 @@ fn SealPanel(id: DocumentId, has_server: Signal<bool>) -> impl IntoView {
             >
                 <p data-testid="sealed-on">{move || app.t(Key::SealedOn)}</p>
                 <p class="quiet" data-testid="seal-server-sees">{sees}</p>
+                <p class="quiet">{move || app.t(Key::ChangeKeyHint)}</p>
+                <button type="button" data-testid="change-key" on:click=move |_| app.change_key(id)>
+                    {move || app.t(Key::ChangeKey)}
+                </button>
             </Show>
         </section>
     }
