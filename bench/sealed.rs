@@ -112,12 +112,12 @@ fn pump(a: &mut SyncEngine, b: &mut SyncEngine, conns: (ConnId, ConnId)) -> (usi
     }
 }
 
+/// One end of a connection: an engine's index and its connection id.
+type End = (usize, ConnId);
+
 /// Runs engines joined by `links` ((engine, conn) ↔ (engine, conn)) until
 /// all are quiet; returns the bytes each engine sent.
-fn pump_all(
-    engines: &mut [&mut SyncEngine],
-    links: &[((usize, ConnId), (usize, ConnId))],
-) -> Vec<usize> {
+fn pump_all(engines: &mut [&mut SyncEngine], links: &[(End, End)]) -> Vec<usize> {
     let mut sent = vec![0; engines.len()];
     loop {
         let mut quiet = true;
@@ -309,7 +309,9 @@ fn sealed(docs: &BTreeMap<DocumentId, AutoCommit>) -> Run {
 }
 
 fn kb(bytes: usize) -> String {
-    format!("{:.1} KB", bytes as f64 / 1024.0)
+    // Tenths of a KB; far below 2^32 bytes.
+    let tenths = u32::try_from(bytes.div_ceil(102)).unwrap_or(u32::MAX);
+    format!("{:.1} KB", f64::from(tenths) / 10.0)
 }
 
 fn main() {
