@@ -1,7 +1,8 @@
 // Sealed groups through the real npm sync server: two phones converge on a
 // sealed group (plots, a library item, an aid post, meeting notes typed at
 // once, an edit made offline), the server's data directory holds none of
-// the group's words, names or ids, and a third phone joins by invite.
+// the group's words, names or ids, a third phone joins by invite, and after
+// "Change the group's key" a phone with the old key reads nothing new.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
@@ -51,7 +52,7 @@ async function serverText(dir) {
   return { text: texts.join('\n'), docs };
 }
 
-test('two phones converge on a sealed group through the npm server, which keeps nothing it can read; a third joins by invite', async (t) => {
+test('two phones converge on a sealed group through the npm server, which keeps nothing it can read; a third joins by invite; a new key leaves the old one reading nothing new', async (t) => {
   const server = await startSyncServer(t);
   const ana = await launch(t);
   const page = ana.page;
@@ -161,5 +162,26 @@ test('two phones converge on a sealed group through the npm server, which keeps 
     const raw = Buffer.from(parseAutomergeUrl(`automerge:${id}`).binaryDocumentId);
     assert.ok(files.every(({ bytes }) => !bytes.includes(raw)), `the server's data holds the bytes of ${id}`);
   }
-  for (const phone of [ana, ben, carla]) assert.deepEqual(phone.errors, []);
+
+  // Ana changes the group's key (someone left): a new key, a new log. What
+  // she writes after reaches a phone with the new invite, never Ben's old key.
+  await page.goto(`${groupUrl}/share`);
+  await page.getByTestId('change-key').click();
+  const renewed = await page.getByTestId('invite-link').inputValue();
+  assert.notEqual(renewed, invite, 'the invite carries the new key');
+  await page.goto(siteUrl);
+  await addPlot(page, 'Afterkey');
+  await saved(page);
+  const dana = await launch(t);
+  await dana.page.goto(renewed);
+  await dana.page.getByRole('button', { name: 'Join the group' }).click();
+  await dana.page.getByRole('heading', { level: 1, name: 'Sealed Growers' }).waitFor({ timeout: 30_000 });
+  await dana.page.goto(siteUrl);
+  await dana.page.getByTestId('plots').getByText('Afterkey', { exact: true }).waitFor({ timeout: 30_000 });
+  await dana.page.getByTestId('plots').getByText('Offlinepear', { exact: true }).waitFor();
+  await ben.page.goto(siteUrl);
+  await ben.page.getByTestId('plots').getByText('Offlinepear', { exact: true }).waitFor();
+  await ben.page.waitForTimeout(3_000);
+  assert.ok(!(await ben.page.getByTestId('plots').textContent()).includes('Afterkey'), 'the old key read a plot written after the change');
+  for (const phone of [ana, ben, carla, dana]) assert.deepEqual(phone.errors, []);
 });

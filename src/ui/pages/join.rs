@@ -59,7 +59,8 @@ pub fn JoinPage(
             ().into_any()
         }
         // On this phone with another server: ask before switching.
-        (Some((name, Some(current))), Some(invited)) => {
+        // (The same server with a new key is asked like a join, below.)
+        (Some((name, Some(current))), Some(invited)) if invited != current => {
             let (from, to) = (host(&current), host(&invited));
             let text = app.tf(
                 Key::InviteChangeServer,
