@@ -343,6 +343,10 @@ pub struct Sealer {
     next: u64,
     /// Entries opened (applied or refused): never opened twice.
     opened: BTreeSet<String>,
+    /// Entries applied here (or written here): what a snapshot of this
+    /// phone's documents covers, so the only entries compaction retires.
+    /// One refused (a newer version's) is left for phones that can read it.
+    applied: BTreeSet<String>,
     /// Per document, the changes the log is known to hold.
     covered: BTreeMap<DocumentId, BTreeSet<ChangeHash>>,
     links_of: LinksOf,
@@ -376,6 +380,7 @@ impl Sealer {
             author: super::repo::hex(author),
             next: 0,
             opened: BTreeSet::new(),
+            applied: BTreeSet::new(),
             covered: BTreeMap::new(),
         }
     }
@@ -433,6 +438,7 @@ impl Sealer {
                 .and_then(|content| self.apply(content, docs));
             match result {
                 Ok(changed) => {
+                    self.applied.insert(name);
                     for id in changed {
                         if !opened.changed.contains(&id) {
                             opened.changed.push(id);
@@ -603,6 +609,7 @@ impl Sealer {
         self.next += 1;
         let sealed = seal(&self.key, self.group, self.log_id(), &name, content, nonce);
         self.opened.insert(name.clone());
+        self.applied.insert(name.clone());
         (name, sealed)
     }
 
@@ -637,7 +644,7 @@ impl Sealer {
     ) -> Write {
         let retire: Vec<String> = names
             .iter()
-            .filter(|name| self.opened.contains(*name))
+            .filter(|name| self.applied.contains(*name))
             .cloned()
             .collect();
         let snapshot = self.snapshot(docs);
@@ -702,6 +709,7 @@ impl Sealer {
         );
         self.generation = next;
         self.opened.clear();
+        self.applied.clear();
         let snapshot = self.snapshot(docs);
         let first = self.entry(&Content::Docs(snapshot), nonces[1]);
         (
@@ -722,6 +730,7 @@ impl Sealer {
         if generation > self.generation {
             self.generation = generation;
             self.opened.clear();
+            self.applied.clear();
         }
     }
 }
@@ -1112,6 +1121,19 @@ mod tests {
         members.sort();
         assert_eq!(members, vec!["Lin", "Rosa Delgado", "Tomás"]);
         assert!(carla.0.contains_key(&MEETING));
+    }
+
+    #[test]
+    fn compaction_leaves_an_entry_it_could_not_open() {
+        let (mut ana, mut sa, mut log) = sealed();
+        // An entry from a newer version (or damaged): Ana cannot read it.
+        log.put(automerge::ROOT, "ffff.0", ScalarValue::Bytes(vec![0; 80]))
+            .expect("put");
+        assert_eq!(sa.open_new(&log, &mut ana).refused.len(), 1);
+        assert_eq!(sa.compact(&mut log, &mut ana, nonce(6)), 1);
+        let names: Vec<String> = entries(&log).into_iter().map(|(n, _)| n).collect();
+        assert!(names.contains(&"ffff.0".to_owned()), "{names:?}");
+        assert_eq!(names.len(), 2);
     }
 
     #[test]
