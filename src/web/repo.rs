@@ -553,7 +553,9 @@ impl Repo {
     /// When IndexedDB fails to delete; the group stays.
     pub async fn remove_group(&self, id: DocumentId) -> Result<(), StoreError> {
         let linked = self.meetings_of(id);
-        let ids: Vec<DocumentId> = std::iter::once(id).chain(linked).collect();
+        // A sealed group's log goes too: it is this group, sealed.
+        let log = self.sealed_log(id);
+        let ids: Vec<DocumentId> = std::iter::once(id).chain(linked).chain(log).collect();
         self.0.removed.borrow_mut().extend(ids.iter().copied());
         for doc in &ids {
             self.0.ledger.borrow_mut().forget(&SaveKey::Doc(*doc));
@@ -570,6 +572,7 @@ impl Repo {
             return Err(error);
         }
         self.0.groups.borrow_mut().remove(&id);
+        self.0.sealed.borrow_mut().remove(&id);
         self.record(id, None);
         Ok(())
     }
