@@ -57,6 +57,8 @@ struct Net {
     next_conn: ConnId,
     bytes: usize,
     frames: usize,
+    /// Every frame sent, by the node that sent it.
+    sent: Vec<(usize, Vec<u8>)>,
 }
 
 impl Net {
@@ -151,6 +153,7 @@ impl Net {
                     if let Some(&(other, other_conn)) = self.nodes[node].conns.get(&conn) {
                         self.bytes += frame.len();
                         self.frames += 1;
+                        self.sent.push((node, frame.clone()));
                         self.wires
                             .entry((other, other_conn))
                             .or_default()
@@ -891,4 +894,53 @@ fn unshared_changes_follow_edits_and_syncs() {
     );
     net.run();
     assert_eq!(net.nodes[0].engine.unshared_changes(group_id()), 0);
+}
+
+#[test]
+fn a_sealed_group_is_never_named_to_a_sync_server() {
+    // Node 0 a phone, node 1 another tab of it, node 2 the sync server.
+    let mut net = Net::with_server(3, true);
+    let log = DocumentId::from_bytes([9; 16]);
+    net.nodes[0].engine.seal(group_id());
+    group_with_meeting(&mut net);
+    let mut entries = AutoCommit::new().with_actor(actor(0));
+    entries.put(ROOT, "a.0", vec![1_u8, 2, 3]).unwrap();
+    entries.commit();
+    net.add_doc(0, log, entries);
+    net.connect(0, 2, Share::Server([log, group_id()].into()));
+    net.connect(1, 0, Share::Asked);
+    net.run();
+    // The server asks for the group by id (it cannot know it, but say it
+    // did): no answer, not even "unavailable".
+    net.nodes[2].engine.want(group_id(), actor(2));
+    net.pump(2);
+    net.run();
+    assert!(net.nodes[2].engine.has(log), "the server keeps the log");
+    assert!(!net.nodes[2].engine.has(group_id()));
+    assert!(!net.nodes[2].engine.has(meeting_id()));
+    let named = |frame: &[u8], id: DocumentId| {
+        frame.windows(16).any(|w| w == id.as_bytes())
+            || frame
+                .windows(id.to_string().len())
+                .any(|w| w == id.to_string().as_bytes())
+    };
+    let to_server: Vec<&Vec<u8>> = net
+        .sent
+        .iter()
+        .filter(|(node, _)| *node == 0)
+        .map(|(_, frame)| frame)
+        .collect();
+    assert!(to_server.iter().any(|f| named(f, log)));
+    for frame in &net.sent {
+        if frame.0 == 0 {
+            assert!(!named(&frame.1, meeting_id()), "the meeting was named");
+            assert!(!named(&frame.1, group_id()), "the group was named");
+        }
+    }
+    // A tab of this phone, asking by id, still gets the plaintext group.
+    net.nodes[1].engine.want(group_id(), actor(1));
+    net.pump(1);
+    net.run();
+    assert!(net.nodes[1].engine.has(group_id()));
+    assert!(net.nodes[1].engine.has(meeting_id()));
 }

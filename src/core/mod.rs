@@ -14,5 +14,6 @@ pub mod needs;
 pub mod qr;
 pub mod repo;
 pub mod route;
+pub mod seal;
 pub mod text;
 pub mod updates;

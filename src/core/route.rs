@@ -46,6 +46,9 @@ pub enum Route {
         group: DocumentId,
         server: Option<String>,
         name: Option<String>,
+        /// A sealed group's key (base58, checked): only phones with it can
+        /// read what the server keeps of the group.
+        key: Option<String>,
     },
     /// An invite link cut short or damaged on the way (a messenger broke
     /// the line, a character was lost): it says so, not "no such page".
@@ -115,16 +118,26 @@ impl Route {
                         Some(name.trim_end().to_owned()).filter(|n| !n.is_empty())
                     }
                 };
+                // A key cut short on the way would read nothing: refused.
+                let key = match field("key") {
+                    None => None,
+                    Some(Some(key)) if crate::core::seal::GroupKey::parse(&key).is_ok() => {
+                        Some(key)
+                    }
+                    Some(_) => return Self::BadInvite,
+                };
                 match (group(id), field("server")) {
                     (Some(group), None) => Self::Join {
                         group,
                         server: None,
                         name,
+                        key,
                     },
                     (Some(group), Some(Some(server))) if !server.is_empty() => Self::Join {
                         group,
                         server: Some(server),
                         name,
+                        key,
                     },
                     _ => Self::BadInvite,
                 }
@@ -187,8 +200,9 @@ impl Route {
                 group,
                 server,
                 name,
+                key,
             } => {
-                let query: Vec<String> = [("server", server), ("name", name)]
+                let query: Vec<String> = [("server", server), ("key", key), ("name", name)]
                     .into_iter()
                     .filter_map(|(key, value)| {
                         Some(format!("{key}={}", percent_encode(value.as_ref()?)))
@@ -292,21 +306,31 @@ mod tests {
                 group: id,
                 server: None,
                 name: None,
+                key: None,
             },
             Route::Join {
                 group: id,
                 server: Some("wss://sync.example.org:3030/path?x=1&y=ü".into()),
                 name: None,
+                key: None,
             },
             Route::Join {
                 group: id,
                 server: Some("wss://sync.example.org".into()),
                 name: Some("Jardín & Co = 花园".into()),
+                key: None,
             },
             Route::Join {
                 group: id,
                 server: None,
                 name: Some("Eastside".into()),
+                key: None,
+            },
+            Route::Join {
+                group: id,
+                server: Some("wss://sync.example.org".into()),
+                name: Some("Eastside".into()),
+                key: Some(crate::core::seal::GroupKey::from_random([5; 32]).to_text()),
             },
         ] {
             assert_eq!(Route::parse(&route.href()), route);
@@ -328,6 +352,7 @@ mod tests {
             group: id,
             server: Some("ws://127.0.0.1:3030".into()),
             name: None,
+            key: None,
         }
         .href();
         assert!(href.starts_with("#/join/automerge:"));
@@ -338,11 +363,26 @@ mod tests {
     }
 
     #[test]
+    fn an_invite_with_a_key_cut_short_says_so() {
+        let key = crate::core::seal::GroupKey::from_random([5; 32]).to_text();
+        let href = Route::Join {
+            group: DocumentId::from_bytes([3; 16]),
+            server: None,
+            name: None,
+            key: Some(key.clone()),
+        }
+        .href();
+        assert!(href.ends_with(&format!("?key={key}")));
+        assert_eq!(Route::parse(&href[..href.len() - 3]), Route::BadInvite);
+    }
+
+    #[test]
     fn a_cut_or_damaged_invite_says_so() {
         let href = Route::Join {
             group: DocumentId::from_bytes([3; 16]),
             server: Some("wss://sync.example.org".into()),
             name: None,
+            key: None,
         }
         .href();
         let at = href.find('?').unwrap();

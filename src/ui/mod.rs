@@ -72,7 +72,9 @@ fn App() -> impl IntoView {
             group,
             server,
             name,
-        } => view! { <pages::join::JoinPage group=group server=server name=name /> }.into_any(),
+            key,
+        } => view! { <pages::join::JoinPage group=group server=server name=name key=key /> }
+            .into_any(),
         Route::BadInvite => pages::join::BadInvitePage().into_any(),
         Route::NotFound => pages::NotFoundPage().into_any(),
         // Every other page is fetched when first opened.

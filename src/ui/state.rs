@@ -13,6 +13,7 @@ use crate::core::repo::message::Presence;
 use crate::core::repo::saving::SaveState;
 use crate::core::repo::sync::{ConnId, Holder, Share, Trouble};
 use crate::core::route::Route;
+use crate::core::seal::{GroupKey, SealError};
 use crate::web::idb::DATABASE;
 use crate::web::platform;
 use crate::web::repo::{OpenError, Repo, RepoEvent, SaveKey};
@@ -100,6 +101,7 @@ pub struct AppState {
     pub sync_trouble: RwSignal<Option<(String, Trouble)>>,
     /// Bumped when any document changes because of a peer.
     pub remote_tick: RwSignal<u64>,
+
     /// Who said they are looking at a document: (document, peer) → (what
     /// they said, when).
     pub presence: RwSignal<BTreeMap<(DocumentId, String), (Presence, i64)>>,
@@ -288,6 +290,7 @@ impl AppState {
                 name: String::new(),
                 server: None,
                 me: None,
+                key: None,
             });
         }
         let Some(group) = groups.iter_mut().find(|g| g.id == key) else {
@@ -521,6 +524,50 @@ impl AppState {
         self.sync_servers();
     }
 
+    /// A sealed group's key on this phone, as invites carry it (reactive).
+    pub fn key_of(self, id: DocumentId) -> Option<String> {
+        let id = id.to_string();
+        self.groups
+            .with(|groups| groups.iter().find(|g| g.id == id)?.key.clone())
+    }
+
+    /// Seals a group: a new random key, kept on this phone, and from now on
+    /// its sync server gets only the sealed log. What the server already
+    /// holds of the group (if it had one unsealed) stays there.
+    pub fn seal_group(self, id: DocumentId) {
+        if self.key_of(id).is_some() {
+            return;
+        }
+        let key = GroupKey::from_random(platform::random_bytes::<32>());
+        self.update_group(id, |group| group.key = Some(key.to_text()));
+        self.sync_servers();
+    }
+
+    /// Changes a sealed group's key (someone left): a new key means a new
+    /// log; the old key opens nothing written from now on.
+    pub fn change_key(self, id: DocumentId) {
+        if self.key_of(id).is_none() {
+            return;
+        }
+        let key = GroupKey::from_random(platform::random_bytes::<32>());
+        self.update_group(id, |group| group.key = Some(key.to_text()));
+        self.sync_servers();
+    }
+
+    /// Why an entry of a sealed group's log did not open, if one did not
+    /// (reactive on sync progress).
+    pub fn seal_refused(self, id: DocumentId) -> Option<SealError> {
+        self.sync_tick.track();
+        self.repo()?.seal_refused(id)
+    }
+
+    /// Entries in a sealed group's log and bytes of its history, as the
+    /// sync server keeps them (reactive on sync progress).
+    pub fn sealed_size(self, id: DocumentId) -> Option<(usize, usize)> {
+        self.sync_tick.track();
+        self.repo()?.sealed_size(id)
+    }
+
     /// The member keeps a server the app stopped on last time: connect again.
     pub fn keep_held_server(self, url: &str) {
         transport::release_held_server();
@@ -548,16 +595,19 @@ impl AppState {
     }
 
     /// The member said yes to an invite (the join page asks first).
-    pub fn accept_invite(self, group: DocumentId, server: Option<String>) {
-        self.join(group, server);
+    pub fn accept_invite(self, group: DocumentId, server: Option<String>, key: Option<GroupKey>) {
+        self.join(group, server, key);
     }
 
-    /// Opens an invite link: remembers the group and its server, then shows
-    /// the group, fetching it if this phone does not hold it yet.
-    fn join(self, group: DocumentId, server: Option<String>) {
+    /// Opens an invite link: remembers the group, its server and its key,
+    /// then shows the group, fetching it if this phone does not hold it yet.
+    fn join(self, group: DocumentId, server: Option<String>, key: Option<GroupKey>) {
         self.update_group(group, |known| {
             if server.is_some() {
                 known.server = server;
+            }
+            if let Some(key) = key {
+                known.key = Some(key.to_text());
             }
         });
         self.sync_servers();
@@ -571,8 +621,14 @@ impl AppState {
         let Some(repo) = self.repo() else { return };
         let mut wanted: BTreeMap<String, std::collections::BTreeSet<DocumentId>> = BTreeMap::new();
         for known in self.groups.get_untracked() {
-            if let (Some(server), Ok(id)) = (known.server, DocumentId::parse(&known.id)) {
-                wanted.entry(server).or_default().insert(id);
+            let Ok(id) = DocumentId::parse(&known.id) else {
+                continue;
+            };
+            // A sealed group's server is offered its sealed log, never the group.
+            let key = known.key.as_deref().and_then(|k| GroupKey::parse(k).ok());
+            let offered = key.map_or(id, |key| repo.seal(id, &key));
+            if let Some(server) = known.server {
+                wanted.entry(server).or_default().insert(offered);
             }
         }
         self.links.update_value(|links| {
@@ -585,13 +641,13 @@ impl AppState {
             });
             for (url, groups) in &wanted {
                 if let Some(link) = links.iter().find(|l| l.url() == url) {
-                    link.set_share(Share::Groups(groups.clone()));
+                    link.set_share(Share::Server(groups.clone()));
                 } else {
                     let key = url.clone();
                     links.push(ServerLink::start(
                         repo.clone(),
                         url,
-                        Share::Groups(groups.clone()),
+                        Share::Server(groups.clone()),
                         move |state| {
                             self.servers.update(|s| {
                                 s.insert(key.clone(), state);
@@ -641,6 +697,8 @@ impl AppState {
                 });
             }
             RepoEvent::Trouble(peer, trouble) => self.sync_trouble.set(Some((peer, trouble))),
+            // Kept by the repo (`Repo::seal_refused`); redraw what says so.
+            RepoEvent::SealRefused(..) => self.sync_tick.update(|n| *n += 1),
             RepoEvent::Saving => {
                 if let Some(repo) = self.repo() {
                     let unsaved = repo.unsaved();
@@ -696,7 +754,7 @@ impl AppState {
         self.sync_tick.track();
         let url = self.server_of(id)?;
         let repo = self.repo()?;
-        Some(repo.in_sync(self.conn_to(&url)?, id))
+        Some(repo.server_in_sync(self.conn_to(&url)?, id))
     }
 
     /// The connection to a sync server, while there is one.
@@ -746,7 +804,7 @@ impl AppState {
             .map(Holder::Storage)
             .or(conn.map(Holder::Conn))
             .unwrap_or(Holder::Storage(String::new()));
-        Some(repo.missing_on(id, &holder))
+        Some(repo.missing_on_server(id, &holder))
     }
 
     /// Changes of a group and its meetings that a phone paired at a meeting

@@ -389,6 +389,7 @@ fn group_record(group: &KnownGroup) -> Result<JsValue, StoreError> {
     set("name", Some(&group.name))?;
     set("server", group.server.as_deref())?;
     set("me", group.me.as_deref())?;
+    set("key", group.key.as_deref())?;
     Ok(record.into())
 }
 
@@ -403,6 +404,7 @@ fn known_group(record: &JsValue) -> Option<KnownGroup> {
         name: get("name").unwrap_or_default(),
         server: get("server"),
         me: get("me"),
+        key: get("key"),
     })
 }
 

@@ -19,6 +19,7 @@ use crate::core::repo::message::{DecodeError, MAX_FRAME_BYTES, StorageId};
 use crate::core::repo::saving::{SaveLedger, SaveState, Ticket};
 use crate::core::repo::sync::{ConnId, Effect, Holder, Link, Share, SyncEngine, Trouble};
 use crate::core::repo::{DocumentId, LoadReport, StoredDoc};
+use crate::core::seal::{self, GroupKey, SealError, Sealer};
 use crate::core::updates::{self, FileError};
 
 /// Why a group could not be opened.
@@ -52,6 +53,9 @@ pub enum RepoEvent {
     Trouble(String, Trouble),
     /// Peers came or went, or sync progressed.
     Status,
+    /// An entry of a sealed group's log did not open (a wrong key, damage
+    /// or a replay); nothing of it was applied.
+    SealRefused(DocumentId, SealError),
     /// A save began, finished or failed: read [`Repo::unsaved`].
     Saving,
 }
@@ -117,6 +121,39 @@ struct Inner {
     wires: RefCell<HashMap<ConnId, Wire>>,
     next_conn: Cell<ConnId>,
     listener: RefCell<Option<Listener>>,
+    /// Sealed groups: what each has read of and written to its sealed log.
+    sealed: RefCell<HashMap<DocumentId, Sealed>>,
+    /// This page load as an author of sealed entries.
+    author: [u8; 8],
+    /// Per sealed group, why the last entry that did not open was refused.
+    seal_refused: RefCell<HashMap<DocumentId, SealError>>,
+}
+
+/// One sealed group on this phone.
+struct Sealed {
+    sealer: Sealer,
+    /// A write of new changes into the log is waiting to run.
+    scheduled: bool,
+}
+
+/// How long new changes wait before they are sealed into one entry: a
+/// member typing notes makes one entry a pause, not one a keystroke.
+const SEAL_AFTER_MS: i32 = 400;
+
+/// The engine's documents as the sealer reads and changes them.
+struct EngineDocs<'a> {
+    engine: &'a mut SyncEngine,
+    actor: ActorId,
+}
+
+impl seal::Docs for EngineDocs<'_> {
+    fn get(&mut self, id: DocumentId) -> Option<&mut automerge::AutoCommit> {
+        self.engine.document_mut(id).map(StoredDoc::doc_mut)
+    }
+
+    fn add(&mut self, id: DocumentId, doc: automerge::AutoCommit) {
+        self.engine.merge_document(id, doc, self.actor.clone());
+    }
 }
 
 impl Repo {
@@ -152,6 +189,9 @@ impl Repo {
             wires: RefCell::default(),
             next_conn: Cell::new(1),
             listener: RefCell::default(),
+            sealed: RefCell::default(),
+            author: platform::random_bytes::<8>(),
+            seal_refused: RefCell::default(),
         })))
     }
 
@@ -499,6 +539,9 @@ impl Repo {
         }
         self.0.ledger.borrow_mut().changed(&SaveKey::Doc(id));
         self.kick(SaveKey::Doc(id));
+        if let Some(group) = self.sealed_owner(id) {
+            self.seal_soon(group);
+        }
     }
 
     /// Writes (or, with `None`, removes) a group's device record. A
@@ -518,7 +561,9 @@ impl Repo {
     /// When IndexedDB fails to delete; the group stays.
     pub async fn remove_group(&self, id: DocumentId) -> Result<(), StoreError> {
         let linked = self.meetings_of(id);
-        let ids: Vec<DocumentId> = std::iter::once(id).chain(linked).collect();
+        // A sealed group's log goes too: it is this group, sealed.
+        let log = self.sealed_log(id);
+        let ids: Vec<DocumentId> = std::iter::once(id).chain(linked).chain(log).collect();
         self.0.removed.borrow_mut().extend(ids.iter().copied());
         for doc in &ids {
             self.0.ledger.borrow_mut().forget(&SaveKey::Doc(*doc));
@@ -535,6 +580,7 @@ impl Repo {
             return Err(error);
         }
         self.0.groups.borrow_mut().remove(&id);
+        self.0.sealed.borrow_mut().remove(&id);
         self.record(id, None);
         Ok(())
     }
@@ -766,9 +812,51 @@ impl Repo {
     }
 
     /// Changes of a group and every meeting of it on this phone that no
-    /// peer is known to have yet.
+    /// peer is known to have yet. A sealed group's changes are also shared
+    /// once sealed into a log the server is known to have.
     pub fn unshared_changes(&self, group: DocumentId) -> usize {
-        self.sum_over_group(group, SyncEngine::unshared_changes)
+        let plain = self.sum_over_group(group, SyncEngine::unshared_changes);
+        match self.sealed_log(group) {
+            Some(log) => {
+                let unsealed = self.unsealed(group);
+                let log_unshared = self.0.engine.borrow_mut().unshared_changes(log);
+                plain.min(unsealed + log_unshared)
+            }
+            None => plain,
+        }
+    }
+
+    /// What a group's sync server lacks: for a sealed group, the changes not
+    /// sealed yet and the log's own changes the server is not known to have
+    /// (one a sealed entry), as the server never holds the group itself.
+    pub fn missing_on_server(&self, group: DocumentId, server: &Holder) -> usize {
+        match self.sealed_log(group) {
+            Some(log) => self.unsealed(group) + self.0.engine.borrow_mut().missing_on(log, server),
+            None => self.missing_on(group, server),
+        }
+    }
+
+    /// Whether the server on `conn` has everything of a group: for a
+    /// sealed group, its log, with nothing left to seal.
+    pub fn server_in_sync(&self, conn: ConnId, group: DocumentId) -> bool {
+        match self.sealed_log(group) {
+            Some(log) => self.unsealed(group) == 0 && self.0.engine.borrow_mut().in_sync(conn, log),
+            None => self.in_sync(conn, group),
+        }
+    }
+
+    /// Changes of a sealed group and its meetings not in its log yet.
+    fn unsealed(&self, group: DocumentId) -> usize {
+        let mut sealed = self.0.sealed.borrow_mut();
+        let Some(sealed) = sealed.get_mut(&group) else {
+            return 0;
+        };
+        let mut engine = self.0.engine.borrow_mut();
+        let mut docs = EngineDocs {
+            engine: &mut engine,
+            actor: self.0.actor.clone(),
+        };
+        sealed.sealer.unsealed(&mut docs)
     }
 
     /// Changes of a group and every meeting of it on this phone that
@@ -838,6 +926,12 @@ impl Repo {
                 let peer = self.0.wires.borrow().get(&conn).map(|w| w.peer.clone());
                 self.emit(RepoEvent::Trouble(peer.unwrap_or_default(), trouble));
             }
+            Effect::Changed(id) | Effect::Arrived(id) if self.log_of(id).is_some() => {
+                self.save_soon(id);
+                if let Some(group) = self.log_of(id) {
+                    self.open_log(group);
+                }
+            }
             Effect::Changed(id) => {
                 if self.0.groups.borrow().contains_key(&id) {
                     self.read_group(id);
@@ -878,6 +972,236 @@ impl Repo {
 
     fn save_soon(&self, id: DocumentId) {
         self.save(id);
+    }
+
+    // ---- sealed groups ----
+
+    /// Seals a group with `key` on this phone (idempotent): its documents
+    /// are never named to a sync server again, and its sealed log is loaded
+    /// (or started empty) and read. Returns the log's id, which is what the
+    /// group's sync server is offered instead.
+    pub fn seal(&self, group: DocumentId, key: &GroupKey) -> DocumentId {
+        if let Some(sealed) = self.0.sealed.borrow().get(&group)
+            && sealed.sealer.key() == key
+        {
+            return sealed.sealer.log_id();
+        }
+        self.0.engine.borrow_mut().seal(group);
+        // A new key (or the first): what the old one refused is past.
+        self.0.seal_refused.borrow_mut().remove(&group);
+        let sealer = Sealer::new(key.clone(), group, 0, &self.0.author, linked_documents);
+        let log = sealer.log_id();
+        self.0.sealed.borrow_mut().insert(
+            group,
+            Sealed {
+                sealer,
+                scheduled: false,
+            },
+        );
+        let repo = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            // The group and its meetings as stored here come first: the log
+            // is merged into them, never read in their place.
+            let _ = repo.open_group(group).await;
+            if let Err(OpenError::NotHere) = repo.load(log).await
+                && !repo.0.engine.borrow().has(log)
+            {
+                // No phone has written it yet, or this phone never read
+                // it: an empty log, which syncing with the server fills.
+                let empty = automerge::AutoCommit::new().with_actor(repo.0.actor.clone());
+                repo.0
+                    .engine
+                    .borrow_mut()
+                    .add_document(StoredDoc::new(log, empty), Vec::new());
+                repo.drive();
+            }
+            repo.open_log(group);
+            repo.seal_soon(group);
+        });
+        log
+    }
+
+    /// Why an entry of a sealed group's log did not open, if one did not.
+    pub fn seal_refused(&self, group: DocumentId) -> Option<SealError> {
+        self.0.seal_refused.borrow().get(&group).cloned()
+    }
+
+    /// The sealed log of a group, if it is sealed on this phone.
+    pub fn sealed_log(&self, group: DocumentId) -> Option<DocumentId> {
+        self.0
+            .sealed
+            .borrow()
+            .get(&group)
+            .map(|sealed| sealed.sealer.log_id())
+    }
+
+    /// Entries in a sealed group's log, and bytes of the log's history:
+    /// what the server holds of it.
+    pub fn sealed_size(&self, group: DocumentId) -> Option<(usize, usize)> {
+        let log = self.sealed_log(group)?;
+        let mut engine = self.0.engine.borrow_mut();
+        let doc = engine.document_mut(log)?.doc_mut();
+        Some((seal::entries(doc).len(), seal::history_bytes(doc)))
+    }
+
+    /// The sealed group whose log `id` is.
+    fn log_of(&self, id: DocumentId) -> Option<DocumentId> {
+        self.0
+            .sealed
+            .borrow()
+            .iter()
+            .find(|(_, sealed)| sealed.sealer.log_id() == id)
+            .map(|(group, _)| *group)
+    }
+
+    /// The sealed group a plaintext document belongs to (itself or a
+    /// meeting it lists).
+    fn sealed_owner(&self, id: DocumentId) -> Option<DocumentId> {
+        let sealed = self.0.sealed.borrow();
+        if sealed.contains_key(&id) {
+            return Some(id);
+        }
+        let engine = self.0.engine.borrow();
+        sealed.keys().copied().find(|group| {
+            engine
+                .document(*group)
+                .is_some_and(|doc| linked_documents(doc.doc()).contains(&id))
+        })
+    }
+
+    /// Reads the entries of a sealed group's log this phone has not read,
+    /// merging them into the group and its meetings.
+    fn open_log(&self, group: DocumentId) {
+        let Some(log) = self.sealed_log(group) else {
+            return;
+        };
+        let read = self
+            .0
+            .engine
+            .borrow()
+            .document(log)
+            .map(|doc| (seal::entries(doc.doc()), seal::moved(doc.doc())));
+        let Some((entries, moved)) = read else { return };
+        let had_group = self.0.engine.borrow().has(group);
+        let opened = {
+            let mut sealed = self.0.sealed.borrow_mut();
+            let Some(sealed) = sealed.get_mut(&group) else {
+                return;
+            };
+            let mut engine = self.0.engine.borrow_mut();
+            let mut docs = EngineDocs {
+                engine: &mut engine,
+                actor: self.0.actor.clone(),
+            };
+            sealed.sealer.open_entries(entries, moved, &mut docs)
+        };
+        for id in &opened.changed {
+            self.0.engine.borrow_mut().local_change(*id);
+        }
+        self.drive();
+        for id in &opened.changed {
+            if self.0.groups.borrow().contains_key(id) {
+                self.read_group(*id);
+            }
+            self.save(*id);
+            self.emit(RepoEvent::Changed(*id));
+        }
+        if !had_group && self.0.engine.borrow().has(group) {
+            self.emit(RepoEvent::Arrived(group));
+        }
+        for (_, error) in opened.refused {
+            self.0
+                .seal_refused
+                .borrow_mut()
+                .insert(group, error.clone());
+            self.emit(RepoEvent::SealRefused(group, error));
+        }
+    }
+
+    /// Seals new changes of a group after a short pause.
+    fn seal_soon(&self, group: DocumentId) {
+        {
+            let mut sealed = self.0.sealed.borrow_mut();
+            let Some(sealed) = sealed.get_mut(&group) else {
+                return;
+            };
+            if sealed.scheduled {
+                return;
+            }
+            sealed.scheduled = true;
+        }
+        let repo = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            platform::sleep(SEAL_AFTER_MS).await;
+            if let Some(sealed) = repo.0.sealed.borrow_mut().get_mut(&group) {
+                sealed.scheduled = false;
+            }
+            repo.seal_now(group);
+        });
+    }
+
+    /// Writes what the log lacks of the group and its meetings as one
+    /// entry, and compacts the log when it has grown.
+    fn seal_now(&self, group: DocumentId) {
+        let Some(log) = self.sealed_log(group) else {
+            return;
+        };
+        if !self.0.engine.borrow().has(log) || !self.0.engine.borrow().has(group) {
+            return;
+        }
+        let names: Vec<String> = self
+            .0
+            .engine
+            .borrow()
+            .document(log)
+            .map(|doc| {
+                seal::entries(doc.doc())
+                    .into_iter()
+                    .map(|(name, _)| name)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let writes = {
+            let mut sealed = self.0.sealed.borrow_mut();
+            let Some(sealed) = sealed.get_mut(&group) else {
+                return;
+            };
+            let mut engine = self.0.engine.borrow_mut();
+            let mut docs = EngineDocs {
+                engine: &mut engine,
+                actor: self.0.actor.clone(),
+            };
+            let mut writes: Vec<seal::Write> = Vec::new();
+            if names.len() >= seal::COMPACT_AFTER {
+                writes.push(sealed.sealer.compaction(
+                    &names,
+                    &mut docs,
+                    platform::random_bytes::<{ seal::NONCE_BYTES }>(),
+                ));
+            } else if let Some(write) = sealed
+                .sealer
+                .pending(&mut docs, platform::random_bytes::<{ seal::NONCE_BYTES }>())
+            {
+                writes.push(write);
+            }
+            writes
+        };
+        if writes.is_empty() {
+            return;
+        }
+        {
+            let mut engine = self.0.engine.borrow_mut();
+            let Some(doc) = engine.document_mut(log) else {
+                return;
+            };
+            for write in &writes {
+                write.apply(doc.doc_mut());
+            }
+            doc.doc_mut().commit();
+            engine.local_change(log);
+        }
+        self.drive();
+        self.save(log);
     }
 
     fn save_sync_state(&self, document: DocumentId, storage: StorageId, state: Vec<u8>) {

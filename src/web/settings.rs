@@ -26,6 +26,10 @@ pub struct KnownGroup {
     /// settings' `me` map in localStorage, in the record in IndexedDB.
     #[serde(skip)]
     pub me: Option<String>,
+    /// A sealed group's key (base58, see `core::seal`): the server gets
+    /// only its sealed log. Kept on this phone and in invites, nowhere else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +79,7 @@ impl Settings {
                 name: name.to_owned(),
                 server: None,
                 me: None,
+                key: None,
             }),
         }
     }

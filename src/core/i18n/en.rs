@@ -835,4 +835,40 @@ pub const TEXTS: &[(Key, &str)] = &[
         PageUnfetched,
         "This page could not be fetched. It needs a connection the first time it opens.",
     ),
+    // issue 19
+    (SealedGroup, "Sealed group"),
+    (
+        SealOffer,
+        "Seal this group: its sync server then keeps only encrypted updates it cannot read. Recommended for groups with mutual aid.",
+    ),
+    (SealGroup, "Seal this group"),
+    (
+        SealedOn,
+        "This group is sealed: its sync server keeps only encrypted updates. Only phones with the group's key can read them; the key travels inside the invite link.",
+    ),
+    (
+        SealServerSees,
+        "What the server still sees: how many updates there are ({count} now), their sizes ({size} KB in all), when they are sent, and the internet addresses of the phones that send them. Not names, words, or which group this is.",
+    ),
+    (
+        SealBeforeKept,
+        "What the server received before the group was sealed stays on it.",
+    ),
+    (
+        SealRefused,
+        "An encrypted update of this group could not be opened: this phone's key for the group is wrong, or the update was changed on the way. Nothing was changed. Ask a member for a new invite.",
+    ),
+    (
+        InviteSealed,
+        "This group is sealed: the link carries its key. Share it only with members.",
+    ),
+    (
+        SealOnCreate,
+        "Seal it: the sync server will keep only what it cannot read (recommended for mutual aid)",
+    ),
+    (ChangeKey, "Change the group's key"),
+    (
+        ChangeKeyHint,
+        "For when someone leaves: a new key and a new sealed log on the server. Phones with the old key read nothing written after. Send members a new invite link.",
+    ),
 ];

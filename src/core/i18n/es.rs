@@ -859,4 +859,40 @@ pub const TEXTS: &[(Key, &str)] = &[
         PageUnfetched,
         "No se pudo descargar esta página. La primera vez que se abre necesita conexión.",
     ),
+    // issue 19
+    (SealedGroup, "Grupo sellado"),
+    (
+        SealOffer,
+        "Sellar este grupo: su servidor de sincronización guardará solo actualizaciones cifradas que no puede leer. Recomendado para grupos con ayuda mutua.",
+    ),
+    (SealGroup, "Sellar este grupo"),
+    (
+        SealedOn,
+        "Este grupo está sellado: su servidor de sincronización guarda solo actualizaciones cifradas. Solo los teléfonos con la clave del grupo pueden leerlas; la clave viaja dentro del enlace de invitación.",
+    ),
+    (
+        SealServerSees,
+        "Lo que el servidor todavía ve: cuántas actualizaciones hay ({count} ahora), su tamaño ({size} KB en total), cuándo se envían y las direcciones de internet de los teléfonos que las envían. No ve nombres, palabras ni de qué grupo se trata.",
+    ),
+    (
+        SealBeforeKept,
+        "Lo que el servidor recibió antes de sellar el grupo se queda en él.",
+    ),
+    (
+        SealRefused,
+        "No se pudo abrir una actualización cifrada de este grupo: la clave de este teléfono para el grupo no es la correcta, o la actualización se modificó en el camino. No se cambió nada. Pida una invitación nueva a otro miembro.",
+    ),
+    (
+        InviteSealed,
+        "Este grupo está sellado: el enlace lleva su clave. Compártalo solo con miembros.",
+    ),
+    (
+        SealOnCreate,
+        "Sellarlo: el servidor de sincronización guardará solo lo que no puede leer (recomendado para ayuda mutua)",
+    ),
+    (ChangeKey, "Cambiar la clave del grupo"),
+    (
+        ChangeKeyHint,
+        "Para cuando alguien se va: una clave nueva y un registro sellado nuevo en el servidor. Los teléfonos con la clave vieja no leen nada de lo que se escriba después. Envíe a los miembros un enlace de invitación nuevo.",
+    ),
 ];

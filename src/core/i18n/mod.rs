@@ -644,6 +644,18 @@ keys! {
     PersistUnknown,
     // issue 18
     PageUnfetched,
+    // issue 19
+    SealedGroup,
+    SealOffer,
+    SealGroup,
+    SealedOn,
+    SealServerSees,
+    SealBeforeKept,
+    SealRefused,
+    InviteSealed,
+    SealOnCreate,
+    ChangeKey,
+    ChangeKeyHint,
 }
 
 /// The message for a refused command, in the member's language.

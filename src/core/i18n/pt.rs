@@ -904,4 +904,40 @@ pub const TEXTS: &[(Key, &str)] = &[
         PageUnfetched,
         "Não foi possível baixar esta página. Na primeira vez que abre, ela precisa de conexão.",
     ),
+    // issue 19
+    (SealedGroup, "Grupo selado"),
+    (
+        SealOffer,
+        "Selar este grupo: o servidor de sincronização passa a guardar só atualizações cifradas que não consegue ler. Recomendado para grupos com ajuda mútua.",
+    ),
+    (SealGroup, "Selar este grupo"),
+    (
+        SealedOn,
+        "Este grupo está selado: o servidor de sincronização guarda só atualizações cifradas. Só os celulares com a chave do grupo conseguem lê-las; a chave vai dentro do link de convite.",
+    ),
+    (
+        SealServerSees,
+        "O que o servidor ainda vê: quantas atualizações há ({count} agora), o tamanho delas ({size} KB no total), quando são enviadas e os endereços de internet dos celulares que as enviam. Não vê nomes, palavras nem qual é o grupo.",
+    ),
+    (
+        SealBeforeKept,
+        "O que o servidor recebeu antes de o grupo ser selado continua nele.",
+    ),
+    (
+        SealRefused,
+        "Não foi possível abrir uma atualização cifrada deste grupo: a chave deste celular para o grupo está errada, ou a atualização foi alterada no caminho. Nada foi alterado. Peça um convite novo a outro membro.",
+    ),
+    (
+        InviteSealed,
+        "Este grupo está selado: o link leva a chave dele. Compartilhe só com membros.",
+    ),
+    (
+        SealOnCreate,
+        "Selar: o servidor de sincronização vai guardar só o que não consegue ler (recomendado para ajuda mútua)",
+    ),
+    (ChangeKey, "Trocar a chave do grupo"),
+    (
+        ChangeKeyHint,
+        "Para quando alguém sai: uma chave nova e um registro selado novo no servidor. Celulares com a chave antiga não leem nada do que for escrito depois. Envie aos membros um novo link de convite.",
+    ),
 ];

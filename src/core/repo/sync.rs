@@ -58,6 +58,11 @@ pub enum Share {
     Everything,
     /// A sync server chosen for these groups: the groups and what they link.
     Groups(BTreeSet<DocumentId>),
+    /// The same, for a sync server that must never hear of a sealed group
+    /// (see [`SyncEngine::seal`]): its documents are not offered, asked
+    /// for, answered or even named there; their sealed logs (listed among
+    /// the groups) are.
+    Server(BTreeSet<DocumentId>),
     /// Only what the peer asks for by id, and what groups it holds link.
     Asked,
 }
@@ -231,6 +236,8 @@ pub struct SyncEngine {
     /// Changes counted as missing, by document and the heads a peer is
     /// known to have: the heads counted at and the count.
     counted: BTreeMap<(DocumentId, Vec<ChangeHash>), (Vec<ChangeHash>, usize)>,
+    /// Sealed groups: they and what they link never reach a `Share::Server`.
+    sealed: BTreeSet<DocumentId>,
 }
 
 impl SyncEngine {
@@ -252,7 +259,32 @@ impl SyncEngine {
             keeps_everything: false,
             effects: Vec::new(),
             counted: BTreeMap::new(),
+            sealed: BTreeSet::new(),
         }
+    }
+
+    /// Seals a group: from now on neither it nor any document it links is
+    /// offered to, asked of, or answered on a sync server's connection
+    /// (`Share::Server`). Call it before the group is added or wanted.
+    pub fn seal(&mut self, group: DocumentId) {
+        self.sealed.insert(group);
+    }
+
+    /// Whether `document` is a sealed group's, or linked from one.
+    pub fn is_sealed(&self, document: DocumentId) -> bool {
+        self.sealed.contains(&document)
+            || self
+                .sealed
+                .iter()
+                .any(|g| self.links(*g).contains(&document))
+    }
+
+    /// Whether a connection must never hear of `document`.
+    fn withheld(&self, conn: ConnId, document: DocumentId) -> bool {
+        self.conns
+            .get(&conn)
+            .is_some_and(|c| matches!(c.share, Share::Server(_)))
+            && self.is_sealed(document)
     }
 
     /// Makes this engine keep every document a peer pushes to it, the way
@@ -808,7 +840,7 @@ impl SyncEngine {
         };
         let by_connection = self.conns.get(&peer.conn).is_some_and(|c| match &c.share {
             Share::Everything => true,
-            Share::Groups(groups) => in_groups(groups),
+            Share::Groups(groups) | Share::Server(groups) => in_groups(groups),
             Share::Asked => false,
         });
         let by_asking = peer.docs.contains_key(&document);
@@ -906,6 +938,13 @@ impl SyncEngine {
     /// Sends whatever automerge says the peer needs of a document: a
     /// `request` while we do not have it, a `sync` once we do.
     fn sync_with(&mut self, peer_id: &str, document: DocumentId) {
+        if self
+            .peers
+            .get(peer_id)
+            .is_none_or(|peer| self.withheld(peer.conn, document))
+        {
+            return;
+        }
         let Some(doc) = self.docs.get_mut(&document) else {
             return;
         };
@@ -962,6 +1001,15 @@ impl SyncEngine {
         request: bool,
         now: i64,
     ) {
+        // A sync server that names a sealed document (it cannot know it
+        // from us) gets no answer at all, not even "unavailable".
+        if self
+            .peers
+            .get(sender)
+            .is_some_and(|peer| self.withheld(peer.conn, document))
+        {
+            return;
+        }
         if request && !self.has(document) || !self.docs.contains_key(&document) {
             // Not here: a linked document of a group we hold is taken;
             // anything else is not ours to keep, and a request gets a no.

@@ -15,10 +15,14 @@ pub fn HomePage() -> impl IntoView {
     let app = expect_context::<AppState>();
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let sealed = RwSignal::new(false);
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match app.create_group(&name.get_untracked()) {
             Ok(id) => {
+                if sealed.get_untracked() {
+                    app.seal_group(id);
+                }
                 name.set(String::new());
                 let _ = window().location().set_hash(&Route::Group(id).href());
             }
@@ -69,6 +73,11 @@ pub fn HomePage() -> impl IntoView {
         <form class="panel" on:submit=create novalidate>
             <h2>{move || app.t(Key::StartGroup)}</h2>
             <TextField id="group-name" label=Key::GroupName value=name error=error />
+            <label class="check">
+                <input type="checkbox" data-testid="seal-new-group" prop:checked=move || sealed.get()
+                    on:change=move |ev| sealed.set(event_target_checked(&ev)) />
+                {move || app.t(Key::SealOnCreate)}
+            </label>
             <button type="submit" class="primary">{move || app.t(Key::CreateGroup)}</button>
         </form>
         <GroupFile />

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::core::i18n::Key;
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
+use crate::core::seal::GroupKey;
 use crate::core::text::sync_server_address;
 use crate::ui::state::AppState;
 
@@ -21,8 +22,14 @@ pub fn JoinPage(
     server: Option<String>,
     /// The name the link gives the group (cleaned and bounded by the route).
     name: Option<String>,
+    /// A sealed group's key (checked by the route).
+    key: Option<String>,
 ) -> impl IntoView {
     let app = expect_context::<AppState>();
+    let key = key.and_then(|key| GroupKey::parse(&key).ok());
+    let sealed_note = key.is_some().then(|| {
+        view! { <p data-testid="invite-sealed">{move || app.t(Key::InviteSealed)}</p> }
+    });
     // A server that is not a WebSocket address came from a damaged link.
     let Ok(server) = server
         .map(|s| sync_server_address(&s).ok_or(()))
@@ -42,12 +49,18 @@ pub fn JoinPage(
     };
     match (held, server) {
         // On this phone already, and the invite changes nothing: open it.
-        (Some((_, current)), invited) if invited.is_none() || invited == current => {
+        (Some((_, current)), invited)
+            if (invited.is_none() || invited == current)
+                && key
+                    .as_ref()
+                    .is_none_or(|k| app.key_of(group).as_deref() == Some(k.to_text().as_str())) =>
+        {
             go_to_group();
             ().into_any()
         }
         // On this phone with another server: ask before switching.
-        (Some((name, Some(current))), Some(invited)) => {
+        // (The same server with a new key is asked like a join, below.)
+        (Some((name, Some(current))), Some(invited)) if invited != current => {
             let (from, to) = (host(&current), host(&invited));
             let text = app.tf(
                 Key::InviteChangeServer,
@@ -60,7 +73,10 @@ pub fn JoinPage(
                 <p data-testid="invite-change-server">{text}</p>
                 <div class="row">
                     <button type="button" class="primary" data-testid="invite-switch"
-                        on:click=move |_| app.accept_invite(group, Some(invited.clone()))>
+                        on:click={
+                            let key = key.clone();
+                            move |_| app.accept_invite(group, Some(invited.clone()), key.clone())
+                        }>
                         {switch}
                     </button>
                     <button type="button" data-testid="invite-keep" on:click=move |_| go_to_group()>{keep}</button>
@@ -89,9 +105,10 @@ pub fn JoinPage(
                 <h1>{app.t(Key::InviteTitle)}</h1>
                 <p data-testid="invite-ask">{ask}</p>
                 <p data-testid="invite-server">{where_}</p>
+                {sealed_note}
                 <div class="row">
                     <button type="button" class="primary" data-testid="invite-join"
-                        on:click=move |_| app.accept_invite(group, invited.clone())>
+                        on:click=move |_| app.accept_invite(group, invited.clone(), key.clone())>
                         {app.t(Key::InviteJoin)}
                     </button>
                     <a class="button" href="#/" data-testid="invite-not-now">{app.t(Key::InviteNotNow)}</a>

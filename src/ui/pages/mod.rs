@@ -50,7 +50,14 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
             _ => Gate::Loading,
         })
     });
-    move || {
+    // A sealed entry this phone's key does not open: said on every page of
+    // the group, and while it is being looked for.
+    let refused = move || {
+        app.seal_refused(id)
+            .is_some()
+            .then(|| view! { <p class="error" role="alert" data-testid="seal-refused">{move || app.t(Key::SealRefused)}</p> })
+    };
+    let shown = move || {
         match gate.get() {
         Gate::Open { damaged } => {
             let warning = (damaged > 0).then(|| {
@@ -99,7 +106,8 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
         // Reading from IndexedDB takes a moment; show nothing, not a spinner.
         Gate::Loading => ().into_any(),
     }
-    }
+    };
+    view! { {refused} {shown} }
 }
 
 /// Forgets a group that has not arrived (there is nothing of it to save).

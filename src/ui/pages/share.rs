@@ -63,6 +63,9 @@ fn ShareView(id: DocumentId) -> impl IntoView {
                     .get()
                     .map(|g| g.name.clone())
                     .filter(|n| !n.is_empty()),
+                // A sealed group's key rides in the fragment too, which
+                // browsers never send to a web server.
+                key: app.key_of(id),
             };
             format!("{page}{}", join.href())
         })
@@ -87,6 +90,7 @@ fn ShareView(id: DocumentId) -> impl IntoView {
             </Show>
         </form>
         <SyncDetails id=id />
+        <SealPanel id=id has_server=Signal::derive(move || saved_server.get().is_some()) />
         <p><a class="button" href=Route::Phones(id).href()>{move || app.t(Key::PhonesHere)}</a></p>
         <section class="panel" aria-labelledby="invite-heading">
             <h2 id="invite-heading">{move || app.t(Key::InviteLink)}</h2>
@@ -114,6 +118,49 @@ fn ShareView(id: DocumentId) -> impl IntoView {
             }}
         </section>
         <RemoveGroup id=id />
+    }
+}
+
+/// Sealing: offered while the group is not sealed; once it is, what the
+/// sync server still sees, said plainly.
+#[component]
+fn SealPanel(id: DocumentId, has_server: Signal<bool>) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let sealed = Memo::new(move |_| app.key_of(id).is_some());
+    let sees = move || {
+        let (count, bytes) = app.sealed_size(id).unwrap_or_default();
+        // Tenths of a KB; a log is far below 2^32 bytes.
+        let tenths = u32::try_from(bytes.div_ceil(102)).unwrap_or(u32::MAX);
+        let size = app.number(f64::from(tenths) / 10.0);
+        app.tf(
+            Key::SealServerSees,
+            &[("count", &count.to_string()), ("size", &size)],
+        )
+    };
+    view! {
+        <section class="panel" aria-labelledby="seal-heading" data-testid="seal-panel">
+            <h2 id="seal-heading">{move || app.t(Key::SealedGroup)}</h2>
+            <Show
+                when=move || sealed.get()
+                fallback=move || view! {
+                    <p>{move || app.t(Key::SealOffer)}</p>
+                    <Show when=move || has_server.get()>
+                        <p class="quiet">{move || app.t(Key::SealBeforeKept)}</p>
+                    </Show>
+                    <button type="button" class="primary" data-testid="seal-group"
+                        on:click=move |_| app.seal_group(id)>
+                        {move || app.t(Key::SealGroup)}
+                    </button>
+                }
+            >
+                <p data-testid="sealed-on">{move || app.t(Key::SealedOn)}</p>
+                <p class="quiet" data-testid="seal-server-sees">{sees}</p>
+                <p class="quiet">{move || app.t(Key::ChangeKeyHint)}</p>
+                <button type="button" data-testid="change-key" on:click=move |_| app.change_key(id)>
+                    {move || app.t(Key::ChangeKey)}
+                </button>
+            </Show>
+        </section>
     }
 }
 
