@@ -103,6 +103,8 @@ pub struct AppState {
     /// Who said they are looking at a document: (document, peer) → (what
     /// they said, when).
     pub presence: RwSignal<BTreeMap<(DocumentId, String), (Presence, i64)>>,
+    /// The phones of each group's meeting room, heard by their beacons.
+    pub rooms: RwSignal<BTreeMap<DocumentId, crate::core::room::Room>>,
     /// "This is me": group id → the member this phone is.
     pub me: RwSignal<BTreeMap<String, String>>,
     /// Today on the member's calendar, refreshed every minute so that due
@@ -170,6 +172,7 @@ impl AppState {
             sync_trouble: RwSignal::new(None),
             remote_tick: RwSignal::new(0),
             presence: RwSignal::new(BTreeMap::new()),
+            rooms: RwSignal::new(BTreeMap::new()),
             me: RwSignal::new(settings.me.clone()),
             today: RwSignal::new(platform::today()),
             repo: StoredValue::new_local(None),
@@ -660,6 +663,22 @@ impl AppState {
                 peer,
                 data,
             } => {
+                // A phone of a meeting room saying it is here, for a group
+                // on this phone (never more rooms than groups).
+                if let Some(beacon) = crate::core::room::Beacon::decode(&data) {
+                    let ours = self.groups.with_untracked(|groups| {
+                        groups
+                            .iter()
+                            .any(|g| DocumentId::parse(&g.id).is_ok_and(|id| id == document))
+                    });
+                    if ours {
+                        let now = platform::now_ms();
+                        self.rooms.update(|rooms| {
+                            rooms.entry(document).or_default().hear(&peer, beacon, now);
+                        });
+                    }
+                    return;
+                }
                 // A peer's name is cleaned like a typed one: one made of
                 // invisible characters is no name at all.
                 let heard = crate::core::repo::message::decode_presence(&data)

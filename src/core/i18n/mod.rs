@@ -643,7 +643,17 @@ keys! {
     PersistRefused,
     PersistUnknown,
     // issue 18
-    PageUnfetched,
+    PageUnfetched,    // issue 20
+    LetNextIn,
+    NextPersonHint,
+    YouAreIn,
+    KeepsReading,
+    LoopRefused,
+    PhoneLeftPairAgain,
+    RoomSyncing,
+    RoomUpToDate,
+    RoomCatchingUp,
+    RoomShort,
 }
 
 /// The message for a refused command, in the member's language.
