@@ -257,13 +257,18 @@ fn type_notes(doc: &mut AutoCommit, words: &str) {
 
 /// Ten phones, each having edited before pairing, paired as [`PARENT`] says.
 fn a_room_of_ten() -> Room {
+    a_room(&PARENT)
+}
+
+/// Ten phones, each having edited before pairing, paired as `parent` says.
+fn a_room(parent: &[usize; PHONES]) -> Room {
     let mut room = Room::new();
     for n in 0..PHONES {
         room.edit(n, group_id(), |d| add_plot(d, &format!("plot-{n}")));
         room.edit(n, meeting_id(), |d| type_notes(d, &format!(" words-{n}")));
     }
     for joiner in 1..PHONES {
-        room.pair(joiner, PARENT[joiner]);
+        room.pair(joiner, parent[joiner]);
     }
     room.run();
     room
@@ -439,4 +444,62 @@ fn a_loop_made_in_a_race_costs_traffic_not_words_or_duplicate_presence() {
     let everyone: Vec<usize> = (0..PHONES).collect();
     assert_converged(&mut room, &everyone, PHONES);
     assert!(room.notes(9).contains("in-the-loop"));
+}
+
+/// Today's star (every phone pairs with one host) against the tree: the
+/// same edits, the bytes each link and the busiest phone carry. Printed for
+/// the closing note; the tree must spread the load.
+#[test]
+fn the_tree_spreads_what_the_star_puts_on_one_host() {
+    let busiest = |room: &Room| {
+        (0..PHONES)
+            .map(|n| {
+                room.bytes
+                    .iter()
+                    .filter(|((a, b), _)| *a == n || *b == n)
+                    .map(|(_, bytes)| bytes)
+                    .sum::<usize>()
+            })
+            .max()
+            .unwrap()
+    };
+    let mut figures = Vec::new();
+    for (name, parent) in [("star", [0; PHONES]), ("tree", PARENT)] {
+        let mut room = a_room(&parent);
+        let everyone: Vec<usize> = (0..PHONES).collect();
+        assert_converged(&mut room, &everyone, PHONES);
+        let total: usize = room.bytes.values().sum();
+        let (least, most) = (
+            room.bytes.values().min().unwrap(),
+            room.bytes.values().max().unwrap(),
+        );
+        // Scans: two a pairing (the code, then the answer); the phone
+        // letting others in reads one answer per phone it lets in.
+        let scans_on =
+            |n: usize| usize::from(n != 0) + (1..PHONES).filter(|&j| parent[j] == n).count();
+        let most_scans = (0..PHONES).map(scans_on).max().unwrap();
+        // Pairings one after another at each door: rounds of scanning.
+        let mut ready = [0usize; PHONES];
+        let mut door_busy = [0usize; PHONES];
+        for joiner in 1..PHONES {
+            let door = parent[joiner];
+            let start = ready[door].max(door_busy[door]);
+            ready[joiner] = start + 1;
+            door_busy[door] = start + 1;
+        }
+        let rounds = ready.iter().max().unwrap();
+        println!(
+            "{name} of {PHONES}: {} scans, at most {most_scans} on one phone, {rounds} rounds of pairing; \
+             bytes per link {least}..{most}, {total} in all, busiest phone {}",
+            2 * (PHONES - 1),
+            busiest(&room)
+        );
+        figures.push((busiest(&room), *rounds, most_scans));
+    }
+    let (star, tree) = (figures[0], figures[1]);
+    assert!(
+        tree.0 < star.0,
+        "the busiest phone carries less in the tree: {tree:?} {star:?}"
+    );
+    assert!(tree.1 < star.1 && tree.2 < star.2);
 }
