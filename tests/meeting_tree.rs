@@ -267,8 +267,8 @@ fn a_room(parent: &[usize; PHONES]) -> Room {
         room.edit(n, group_id(), |d| add_plot(d, &format!("plot-{n}")));
         room.edit(n, meeting_id(), |d| type_notes(d, &format!(" words-{n}")));
     }
-    for joiner in 1..PHONES {
-        room.pair(joiner, parent[joiner]);
+    for (joiner, door) in parent.iter().enumerate().skip(1) {
+        room.pair(joiner, *door);
     }
     room.run();
     room
@@ -331,8 +331,7 @@ fn every_change_crosses_every_link_once() {
         })
         .collect();
     let mut counted = 0;
-    for joiner in 1..PHONES {
-        let host = PARENT[joiner];
+    for (joiner, &host) in PARENT.iter().enumerate().skip(1) {
         for hash in changes.iter().filter(|h| !common.contains(h)) {
             let there = room
                 .crossed

@@ -11,6 +11,7 @@
 //! a loop, so that link is closed).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use automerge::ChangeHash;
 use minicbor::Encoder;
@@ -50,10 +51,11 @@ pub fn holding(documents: &[(DocumentId, Vec<ChangeHash>)]) -> Holding {
             hash.update(head.0);
         }
     }
-    hash.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut hex = String::with_capacity(16);
+    for byte in &hash.finalize()[..8] {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
 }
 
 /// What a phone says: `{ "room": holding, "phone": name }`. There is no
