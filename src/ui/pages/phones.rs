@@ -117,7 +117,7 @@ fn PhonesView(id: DocumentId) -> impl IntoView {
             <p class="quiet">{move || app.t(Key::NextPersonHint)}</p>
             {move || meet.error.get().map(|key| view! { <p class="error" role="alert">{app.t(key)}</p> })}
             {move || meet.notice.get().map(|(key, name)| view! {
-                <p class="warn" role="alert" data-testid="phones-notice">{fill(app.t(key), &[("name", &name)])}</p>
+                <p class="phones-notice" role="alert" data-testid="phones-notice">{fill(app.t(key), &[("name", &name)])}</p>
             })}
         </section>
         <Show when=move || meet.is_in(id) && mode.get() == Mode::Choose>
