@@ -858,10 +858,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         "{name} left. If phones were syncing through it, join anyone still in: tap “Join the host” and scan their code. Nothing typed is lost.",
     ),
     (
-        RoomSyncing,
-        "Syncing with {count} phone|Syncing with {count} phones",
-    ),
-    (
         RoomUpToDate,
         "Syncing with {count} phone: it has everything on this phone|Syncing with {count} phones: the whole room has everything on this phone",
     ),

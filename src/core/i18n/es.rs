@@ -882,10 +882,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         "{name} se fue. Si había teléfonos sincronizando a través de él, únanse a cualquiera que siga dentro: toquen “Unirme a quien recibe” y escaneen su código. No se pierde nada de lo escrito.",
     ),
     (
-        RoomSyncing,
-        "Sincronizando con {count} teléfono|Sincronizando con {count} teléfonos",
-    ),
-    (
         RoomUpToDate,
         "Sincronizando con {count} teléfono: tiene todo lo de este teléfono|Sincronizando con {count} teléfonos: toda la sala tiene todo lo de este teléfono",
     ),

@@ -650,7 +650,6 @@ keys! {
     KeepsReading,
     LoopRefused,
     PhoneLeftPairAgain,
-    RoomSyncing,
     RoomUpToDate,
     RoomCatchingUp,
     RoomShort,

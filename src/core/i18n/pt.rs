@@ -927,10 +927,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         "{name} saiu. Se havia celulares sincronizando por ele, entrem por qualquer um que ainda esteja na reunião: toquem em “Conectar ao celular principal” e escaneiem o código dele. Nada do que foi digitado se perde.",
     ),
     (
-        RoomSyncing,
-        "Sincronizando com {count} celular|Sincronizando com {count} celulares",
-    ),
-    (
         RoomUpToDate,
         "Sincronizando com {count} celular: ele tem tudo deste celular|Sincronizando com {count} celulares: a sala toda tem tudo deste celular",
     ),

@@ -729,7 +729,6 @@ pub const TEXTS: &[(Key, &str)] = &[
         PhoneLeftPairAgain,
         "{name}离开了。如果有手机是通过它同步的，请加入任何还在的手机：点“加入主机”并扫描它的二维码。已经输入的内容都不会丢失。",
     ),
-    (RoomSyncing, "正在和{count}部手机同步"),
     (
         RoomUpToDate,
         "正在和{count}部手机同步：整个房间都有这部手机上的全部内容",
