@@ -456,6 +456,8 @@ impl Meet {
         });
         self.shown.set(None);
         self.notice.set(None);
+        // Out of every room: joining again is never taken for a loop.
+        self.app.rooms.set(BTreeMap::new());
     }
 }
 
