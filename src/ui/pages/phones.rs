@@ -82,6 +82,8 @@ fn PhonesView(id: DocumentId) -> impl IntoView {
     let join = move |_| {
         mode.set(Mode::Join);
         error.set(None);
+        // Joining through another phone: this one's own code is put away.
+        meet.close_door();
     };
     // Once its answer is taken this phone is in, and what it can do next
     // is let someone else in.
@@ -132,7 +134,10 @@ fn PhonesView(id: DocumentId) -> impl IntoView {
             <p class="quiet" role="status">{move || app.t(Key::MakingCode)}</p>
         </Show>
         {move || showing_here().map(|shown| view! { <ShownCode shown_side=shown.side text=shown.text /> })}
-        <Show when=move || mode.get() != Mode::Choose && !(mode.get() == Mode::Join && showing_here().is_some())>
+        <Show when=move || {
+            mode.get() != Mode::Choose
+                && !(mode.get() == Mode::Join && showing_here().is_some_and(|s| s.side == Side::Answer))
+        }>
             <section class="panel" aria-labelledby="read-heading">
                 <h2 id="read-heading">
                     {move || app.t(if mode.get() == Mode::Host { Key::ReadAnswer } else { Key::ReadHostCode })}
