@@ -218,6 +218,26 @@ test('six phones pair as a tree through two doors at once, one in the middle lea
   }
   console.log(`  notes at the end: ${JSON.stringify(seen[0].notes)}`);
   await Promise.all(everyone.map((phone) => roomAgrees(phone, 5)));
+
+  // Eli, in through Dara, joining Ana (in the room already) would make a
+  // loop: the link is closed and the phone that saw it says why.
+  await openDoor(ana, href);
+  const loopCode = await shownCode(ana.page);
+  await eli.page.goto(`${app.url}${href}/phones`);
+  await eli.page.getByRole('button', { name: 'Join the host' }).click();
+  await paste(eli.page, loopCode);
+  await paste(ana.page, await shownCode(eli.page));
+  await Promise.any([
+    eli.page.getByTestId('phones-notice').getByText('Ana is already in this meeting through another phone, so this second connection was closed.').waitFor({ timeout: 30_000 }),
+    ana.page.getByTestId('phones-notice').getByText('Eli is already in this meeting through another phone, so this second connection was closed.').waitFor({ timeout: 30_000 }),
+  ]);
+  await shot(eli.page, 'meeting-twenty-loop');
+  await typeInNotes(eli.page, meetingHref, ' After the loop.');
+  for (const phone of everyone) {
+    await phone.page.goto(`${app.url}${meetingHref}`);
+    await phone.page.waitForFunction(() => document.querySelector('[data-testid=notes]')?.value.includes('After the loop.'), null, { timeout: 30_000 });
+  }
+  await Promise.all(everyone.map((phone) => roomAgrees(phone, 5)));
   await shot(dara.page, 'meeting-twenty-end');
   console.log(`  whole test ${Date.now() - started} ms`);
   assert.deepEqual(everyone.flatMap((p) => p.errors), []);
