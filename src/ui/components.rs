@@ -284,7 +284,7 @@ fn SyncLine(id: DocumentId, open: RwSignal<bool>) -> impl IntoView {
     // every one of them holds all this phone holds.
     let room = move || {
         let now = crate::web::platform::now_ms();
-        let (count, agreed) = app.rooms.with(|rooms| {
+        let (count, agreed) = crate::ui::meet::rooms().with(|rooms| {
             let room = rooms.get(&id)?;
             let count = room.count(now);
             let mine = app.store()?.room_holding(id);

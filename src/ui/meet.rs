@@ -18,11 +18,23 @@ use crate::core::meet::{Code, CodeError, Side};
 use crate::core::repo::DocumentId;
 use crate::core::repo::message::PeerId;
 use crate::core::repo::sync::{ConnId, Link, Share};
-use crate::core::room::{BEACON_EVERY_MS, Beacon};
+use crate::core::room::{BEACON_EVERY_MS, Beacon, Room};
 use crate::ui::state::AppState;
 use crate::web::platform;
 use crate::web::rtc::{PairState, Pairing, RtcError};
 use crate::web::settings::Settings;
+
+thread_local! {
+    /// The phones of each group's meeting room, heard by their beacons (see
+    /// `core::room`). One for the page's life, like the app state, which
+    /// hands beacons in as they arrive.
+    static ROOMS: RwSignal<BTreeMap<DocumentId, Room>> = RwSignal::new(BTreeMap::new());
+}
+
+/// The meeting rooms this phone hears, by group.
+pub fn rooms() -> RwSignal<BTreeMap<DocumentId, Room>> {
+    ROOMS.with(|rooms| *rooms)
+}
 
 /// The code this phone shows: the host's offer or the joiner's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +75,6 @@ pub struct Meet {
     /// The room's phones heard before each link opened: a link to one of
     /// them is a loop. Emptied once the link's peer is known.
     heard_before: StoredValue<BTreeMap<ConnId, (DocumentId, BTreeSet<PeerId>)>>,
-    app: AppState,
     pairings: StoredValue<BTreeMap<u32, Pairing>, LocalStorage>,
     /// The host's offer waiting for an answer: its nonce and connection.
     waiting: StoredValue<Option<([u8; 8], Pairing)>, LocalStorage>,
@@ -80,7 +91,6 @@ impl Meet {
             link_code: RwSignal::new(None),
             notice: RwSignal::new(None),
             heard_before: StoredValue::new(BTreeMap::new()),
-            app,
             pairings: StoredValue::new_local(BTreeMap::new()),
             waiting: StoredValue::new_local(None),
             next_key: StoredValue::new(1),
@@ -119,7 +129,7 @@ impl Meet {
         });
         // Say we are here to the room, over every group with a link open.
         let _ = set_interval_with_handle(
-            move || meet.beacon(),
+            move || meet.beacon(app),
             std::time::Duration::from_millis(BEACON_EVERY_MS.unsigned_abs()),
         );
         meet
@@ -127,8 +137,8 @@ impl Meet {
 
     /// Tells the room of each group with a link open that this phone is
     /// here, and what it holds.
-    fn beacon(self) {
-        let Some(repo) = self.app.store() else { return };
+    fn beacon(self, app: AppState) {
+        let Some(repo) = app.store() else { return };
         let groups: BTreeSet<DocumentId> = self.phones.with_untracked(|phones| {
             phones
                 .iter()
@@ -139,12 +149,12 @@ impl Meet {
         for group in groups {
             let beacon = Beacon {
                 holding: repo.room_holding(group),
-                name: Self::my_name(self.app, group),
+                name: Self::my_name(app, group),
             };
             repo.broadcast(group, &beacon.encode());
         }
         // Redraw what depends on who was heard lately.
-        self.app.rooms.update(|_| {});
+        rooms().update(|_| {});
     }
 
     /// Closes a link whose peer was already heard in the room before it
@@ -390,7 +400,7 @@ impl Meet {
                     phone.up_to_date = None;
                 }
                 if let PairState::Open(conn) = state {
-                    let heard: BTreeSet<PeerId> = self.app.rooms.with_untracked(|rooms| {
+                    let heard: BTreeSet<PeerId> = rooms().with_untracked(|rooms| {
                         rooms
                             .get(&phone.group)
                             .map(|room| room.in_room(platform::now_ms()).cloned().collect())
@@ -406,7 +416,7 @@ impl Meet {
         if let Some((group, name)) = left {
             // Who is still reachable says so again within a beacon; until
             // then nobody is counted, and pairing again is never a loop.
-            self.app.rooms.update(|rooms| {
+            rooms().update(|rooms| {
                 rooms.remove(&group);
             });
             // A link this phone closed itself (stop) is no news.
@@ -414,11 +424,6 @@ impl Meet {
                 self.pairings.update_value(|p| {
                     p.remove(&key);
                 });
-                let name = if name.is_empty() {
-                    self.app.t(Key::APhone).to_owned()
-                } else {
-                    name
-                };
                 self.notice.set(Some((Key::PhoneLeftPairAgain, name)));
             }
         }
@@ -468,7 +473,7 @@ impl Meet {
         self.shown.set(None);
         self.notice.set(None);
         // Out of every room: joining again is never taken for a loop.
-        self.app.rooms.set(BTreeMap::new());
+        rooms().set(BTreeMap::new());
     }
 }
 

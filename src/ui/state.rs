@@ -103,8 +103,6 @@ pub struct AppState {
     /// Who said they are looking at a document: (document, peer) → (what
     /// they said, when).
     pub presence: RwSignal<BTreeMap<(DocumentId, String), (Presence, i64)>>,
-    /// The phones of each group's meeting room, heard by their beacons.
-    pub rooms: RwSignal<BTreeMap<DocumentId, crate::core::room::Room>>,
     /// "This is me": group id → the member this phone is.
     pub me: RwSignal<BTreeMap<String, String>>,
     /// Today on the member's calendar, refreshed every minute so that due
@@ -172,7 +170,6 @@ impl AppState {
             sync_trouble: RwSignal::new(None),
             remote_tick: RwSignal::new(0),
             presence: RwSignal::new(BTreeMap::new()),
-            rooms: RwSignal::new(BTreeMap::new()),
             me: RwSignal::new(settings.me.clone()),
             today: RwSignal::new(platform::today()),
             repo: StoredValue::new_local(None),
@@ -673,7 +670,7 @@ impl AppState {
                     });
                     if ours {
                         let now = platform::now_ms();
-                        self.rooms.update(|rooms| {
+                        crate::ui::meet::rooms().update(|rooms| {
                             rooms.entry(document).or_default().hear(&peer, beacon, now);
                         });
                     }

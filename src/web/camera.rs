@@ -171,17 +171,15 @@ impl Camera {
                     continue;
                 }
                 match read_source(&video, w, h).await {
-                    Some(text) if keep_reading => {
-                        if text != last && !looking.0.stopped.get() {
-                            last.clone_from(&text);
-                            found(text);
-                        }
-                    }
-                    Some(text) => {
+                    Some(text) if !keep_reading => {
                         looking.stop();
                         found(text);
                     }
-                    None => {}
+                    Some(text) if text != last && !looking.0.stopped.get() => {
+                        last.clone_from(&text);
+                        found(text);
+                    }
+                    _ => {}
                 }
             }
         });

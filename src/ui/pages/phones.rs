@@ -118,9 +118,11 @@ fn PhonesView(id: DocumentId) -> impl IntoView {
             </div>
             <p class="quiet">{move || app.t(Key::NextPersonHint)}</p>
             {move || meet.error.get().map(|key| view! { <p class="error" role="alert">{app.t(key)}</p> })}
-            {move || meet.notice.get().map(|(key, name)| view! {
+            {move || meet.notice.get().map(|(key, name)| {
+                let name = if name.is_empty() { app.t(Key::APhone).to_owned() } else { name };
+                view! {
                 <p class="phones-notice" role="alert" data-testid="phones-notice">{fill(app.t(key), &[("name", &name)])}</p>
-            })}
+            }})}
         </section>
         <Show when=move || meet.is_in(id) && mode.get() == Mode::Choose>
             <section class="panel" aria-labelledby="in-heading">
