@@ -28,12 +28,13 @@ thread_local! {
     /// The phones of each group's meeting room, heard by their beacons (see
     /// `core::room`). One for the page's life, like the app state, which
     /// hands beacons in as they arrive.
-    static ROOMS: RwSignal<BTreeMap<DocumentId, Room>> = RwSignal::new(BTreeMap::new());
+    /// Reference counted, not owned by whichever component first asked.
+    static ROOMS: ArcRwSignal<BTreeMap<DocumentId, Room>> = ArcRwSignal::new(BTreeMap::new());
 }
 
 /// The meeting rooms this phone hears, by group.
-pub fn rooms() -> RwSignal<BTreeMap<DocumentId, Room>> {
-    ROOMS.with(|rooms| *rooms)
+pub fn rooms() -> ArcRwSignal<BTreeMap<DocumentId, Room>> {
+    ROOMS.with(Clone::clone)
 }
 
 /// The code this phone shows: the host's offer or the joiner's answer.
