@@ -13,6 +13,7 @@ pub mod model;
 pub mod needs;
 pub mod qr;
 pub mod repo;
+pub mod room;
 pub mod route;
 pub mod seal;
 pub mod text;

@@ -280,12 +280,33 @@ fn SyncLine(id: DocumentId, open: RwSignal<bool>) -> impl IntoView {
             )),
         }
     };
+    // The phones of the meeting room this one syncs with, and whether
+    // every one of them holds all this phone holds.
+    let room = move || {
+        let now = crate::web::platform::now_ms();
+        let (count, agreed) = crate::ui::meet::rooms().with(|rooms| {
+            let room = rooms.get(&id)?;
+            let count = room.count(now);
+            let mine = app.store()?.room_holding(id);
+            (count > 0).then(|| (count, room.up_to_date_with(&mine, now)))
+        })?;
+        let (class, key) = if agreed {
+            ("status ok", Key::RoomUpToDate)
+        } else {
+            ("status busy", Key::RoomCatchingUp)
+        };
+        Some((
+            class,
+            app.count(key, count),
+            (!open.get()).then(|| app.count(Key::RoomShort, count)),
+        ))
+    };
     // Closed, a count not shared leaves no room for the server's state:
     // the count says what matters, a tap says why. A paused server (it
-    // needs the member) keeps its word.
+    // needs the member) keeps its word. With no server, phones syncing
+    // here say so instead of "no sync server".
     let word_shown = move || {
-        open.get()
-            || unshared().is_none()
+        (app.server_of(id).is_some() || room().is_none()) && (open.get() || unshared().is_none())
             || app.server_of(id).is_some_and(|url| {
                 app.servers.with(|servers| {
                     matches!(
@@ -298,6 +319,9 @@ fn SyncLine(id: DocumentId, open: RwSignal<bool>) -> impl IntoView {
     view! {
         {move || unshared().map(|(full, short)| view! {
             <span class="status warn unshared" data-testid="unshared-bar"><Said full=full short=short /></span>
+        })}
+        {move || room().map(|(class, full, short)| view! {
+            <span class=format!("{class} room-phrase") data-testid="room-status"><Said full=full short=short /></span>
         })}
         <Show when=word_shown>
             <span class=move || format!("{} sync-phrase", phrase().0) data-testid="sync-status">

@@ -1,6 +1,13 @@
-//! Phones at a meeting: this phone as the host others join, or joined to a
-//! host. Kept for the whole page life, so a member can look at the plots or
-//! the meeting while their phone stays connected.
+//! Phones at a meeting: this phone letting others in (showing its code),
+//! joined through another phone, or both: any phone that is in lets the
+//! next one in, so the phones of a room form a tree. Kept for the whole page
+//! life, so a member can look at the plots or the meeting while their phone
+//! stays connected.
+//!
+//! While a link is open this phone says every few seconds that it is here
+//! and what it holds (a `core::room` beacon, relayed by every phone); a new
+//! link to a phone heard in the room before the link opened would make a
+//! loop, and is closed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,11 +16,26 @@ use leptos::prelude::*;
 use crate::core::i18n::Key;
 use crate::core::meet::{Code, CodeError, Side};
 use crate::core::repo::DocumentId;
-use crate::core::repo::sync::{Link, Share};
+use crate::core::repo::message::PeerId;
+use crate::core::repo::sync::{ConnId, Link, Share};
+use crate::core::room::{BEACON_EVERY_MS, Beacon, Room};
 use crate::ui::state::AppState;
 use crate::web::platform;
 use crate::web::rtc::{PairState, Pairing, RtcError};
 use crate::web::settings::Settings;
+
+thread_local! {
+    /// The phones of each group's meeting room, heard by their beacons (see
+    /// `core::room`). One for the page's life, like the app state, which
+    /// hands beacons in as they arrive.
+    /// Reference counted, not owned by whichever component first asked.
+    static ROOMS: ArcRwSignal<BTreeMap<DocumentId, Room>> = ArcRwSignal::new(BTreeMap::new());
+}
+
+/// The meeting rooms this phone hears, by group.
+pub fn rooms() -> ArcRwSignal<BTreeMap<DocumentId, Room>> {
+    ROOMS.with(Clone::clone)
+}
 
 /// The code this phone shows: the host's offer or the joiner's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +70,12 @@ pub struct Meet {
     pub error: RwSignal<Option<Key>>,
     /// A host's code opened as a link, waiting for its group's page.
     pub link_code: RwSignal<Option<String>>,
+    /// What happened to a link that the member should know: a phone left
+    /// (those below it pair again), or a second link into the room closed.
+    pub notice: RwSignal<Option<(Key, String)>>,
+    /// The room's phones heard before each link opened: a link to one of
+    /// them is a loop. Emptied once the link's peer is known.
+    heard_before: StoredValue<BTreeMap<ConnId, (DocumentId, BTreeSet<PeerId>)>>,
     pairings: StoredValue<BTreeMap<u32, Pairing>, LocalStorage>,
     /// The host's offer waiting for an answer: its nonce and connection.
     waiting: StoredValue<Option<([u8; 8], Pairing)>, LocalStorage>,
@@ -62,6 +90,8 @@ impl Meet {
             phones: RwSignal::new(Vec::new()),
             error: RwSignal::new(None),
             link_code: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            heard_before: StoredValue::new(BTreeMap::new()),
             pairings: StoredValue::new_local(BTreeMap::new()),
             waiting: StoredValue::new_local(None),
             next_key: StoredValue::new(1),
@@ -82,6 +112,7 @@ impl Meet {
                     })
                     .collect()
             });
+            meet.refuse_loops(&repo);
             for (key, in_sync, storage) in updates {
                 meet.phones.update(|phones| {
                     if let Some(phone) = phones.iter_mut().find(|p| p.key == key) {
@@ -97,7 +128,80 @@ impl Meet {
                 });
             }
         });
+        // Say we are here to the room, over every group with a link open.
+        let _ = set_interval_with_handle(
+            move || meet.beacon(app),
+            std::time::Duration::from_millis(BEACON_EVERY_MS.unsigned_abs()),
+        );
         meet
+    }
+
+    /// Tells the room of each group with a link open that this phone is
+    /// here, and what it holds.
+    fn beacon(self, app: AppState) {
+        let Some(repo) = app.store() else { return };
+        let groups: BTreeSet<DocumentId> = self.phones.with_untracked(|phones| {
+            phones
+                .iter()
+                .filter(|p| matches!(p.state, PairState::Open(_)))
+                .map(|p| p.group)
+                .collect()
+        });
+        for group in groups {
+            let beacon = Beacon {
+                holding: repo.room_holding(group),
+                name: Self::my_name(app, group),
+            };
+            repo.broadcast(group, &beacon.encode());
+        }
+        // Redraw what depends on who was heard lately.
+        rooms().update(|_| {});
+    }
+
+    /// Closes a link whose peer was already heard in the room before it
+    /// opened: the two phones are joined through others already, and a
+    /// second path would be a loop.
+    fn refuse_loops(self, repo: &crate::web::repo::Repo) {
+        if self.heard_before.with_value(BTreeMap::is_empty) {
+            return;
+        }
+        let peers = repo.peers();
+        let known: Vec<(ConnId, PeerId)> = self.heard_before.with_value(|before| {
+            before
+                .keys()
+                .filter_map(|conn| {
+                    let peer = peers.iter().find(|p| p.conn == *conn)?;
+                    Some((*conn, peer.peer.clone()))
+                })
+                .collect()
+        });
+        for (conn, peer) in known {
+            let Some((_, heard)) = self
+                .heard_before
+                .try_update_value(|before| before.remove(&conn))
+                .flatten()
+            else {
+                continue;
+            };
+            if !heard.contains(&peer) {
+                continue;
+            }
+            let phone = self.phones.with_untracked(|phones| {
+                phones
+                    .iter()
+                    .find(|p| p.state == PairState::Open(conn))
+                    .map(|p| (p.key, p.name.clone()))
+            });
+            if let Some((key, name)) = phone {
+                let pairing = self.pairings.try_update_value(|p| p.remove(&key)).flatten();
+                if let Some(pairing) = pairing {
+                    pairing.close();
+                }
+                repo.disconnect(conn);
+                self.set_state(key, PairState::Closed);
+                self.notice.set(Some((Key::LoopRefused, name)));
+            }
+        }
     }
 
     /// The name this phone gives the others: the member it is in the group,
@@ -126,6 +230,13 @@ impl Meet {
         self.making.set(true);
         self.error.set(None);
         self.drop_waiting();
+        // The code shown was used (or is replaced): never show it again.
+        if self
+            .shown
+            .with_untracked(|s| s.as_ref().is_some_and(|s| s.side == Side::Offer))
+        {
+            self.shown.set(None);
+        }
         wasm_bindgen_futures::spawn_local(async move {
             let made = Pairing::offer(Self::stun().as_deref()).await;
             self.making.set(false);
@@ -279,14 +390,64 @@ impl Meet {
     }
 
     fn set_state(self, key: u32, state: PairState) {
+        let mut left = None;
         self.phones.update(|phones| {
             if let Some(phone) = phones.iter_mut().find(|p| p.key == key) {
+                if matches!(phone.state, PairState::Open(_)) && state == PairState::Closed {
+                    left = Some((phone.group, phone.name.clone()));
+                }
                 phone.state = state;
                 if !matches!(state, PairState::Open(_)) {
                     phone.up_to_date = None;
                 }
+                if let PairState::Open(conn) = state {
+                    let heard: BTreeSet<PeerId> = rooms().with_untracked(|rooms| {
+                        rooms
+                            .get(&phone.group)
+                            .map(|room| room.in_room(platform::now_ms()).cloned().collect())
+                            .unwrap_or_default()
+                    });
+                    let group = phone.group;
+                    self.heard_before.update_value(|before| {
+                        before.insert(conn, (group, heard));
+                    });
+                }
             }
         });
+        if let Some((group, name)) = left {
+            // Who is still reachable says so again within a beacon; until
+            // then nobody is counted, and pairing again is never a loop.
+            rooms().update(|rooms| {
+                rooms.remove(&group);
+            });
+            // A link this phone closed itself (stop) is no news.
+            if self.pairings.with_value(|p| p.contains_key(&key)) {
+                self.pairings.update_value(|p| {
+                    p.remove(&key);
+                });
+                self.notice.set(Some((Key::PhoneLeftPairAgain, name)));
+            }
+        }
+    }
+
+    /// Whether this phone has a link open for `group`: it is in the room.
+    pub fn is_in(self, group: DocumentId) -> bool {
+        self.phones.with(|phones| {
+            phones
+                .iter()
+                .any(|p| p.group == group && matches!(p.state, PairState::Open(_)))
+        })
+    }
+
+    /// Stops letting others in: the code shown is dropped.
+    pub fn close_door(self) {
+        self.drop_waiting();
+        if self
+            .shown
+            .with_untracked(|s| s.as_ref().is_some_and(|s| s.side == Side::Offer))
+        {
+            self.shown.set(None);
+        }
     }
 
     fn drop_waiting(self) {
@@ -311,6 +472,9 @@ impl Meet {
             }
         });
         self.shown.set(None);
+        self.notice.set(None);
+        // Out of every room: joining again is never taken for a loop.
+        rooms().set(BTreeMap::new());
     }
 }
 

@@ -718,6 +718,22 @@ impl AppState {
                 peer,
                 data,
             } => {
+                // A phone of a meeting room saying it is here, for a group
+                // on this phone (never more rooms than groups).
+                if let Some(beacon) = crate::core::room::Beacon::decode(&data) {
+                    let ours = self.groups.with_untracked(|groups| {
+                        groups
+                            .iter()
+                            .any(|g| DocumentId::parse(&g.id).is_ok_and(|id| id == document))
+                    });
+                    if ours {
+                        let now = platform::now_ms();
+                        crate::ui::meet::rooms().update(|rooms| {
+                            rooms.entry(document).or_default().hear(&peer, beacon, now);
+                        });
+                    }
+                    return;
+                }
                 // A peer's name is cleaned like a typed one: one made of
                 // invisible characters is no name at all.
                 let heard = crate::core::repo::message::decode_presence(&data)

@@ -120,12 +120,16 @@ struct CameraInner {
 }
 
 impl Camera {
-    /// Opens the back camera into `video`; `found` gets the first code read.
+    /// Opens the back camera into `video`; `found` gets the first code
+    /// read, and then, when `keep_reading`, every different code after it
+    /// (a phone letting people in reads one answer after another while the
+    /// next person holds theirs up).
     ///
     /// # Errors
     /// When there is no camera or the member did not allow it.
     pub async fn start(
         video: HtmlVideoElement,
+        keep_reading: bool,
         found: impl Fn(String) + 'static,
     ) -> Result<Self, String> {
         let devices = web_sys::window()
@@ -154,6 +158,9 @@ impl Camera {
         }));
         let looking = camera.clone();
         wasm_bindgen_futures::spawn_local(async move {
+            // The code read last: the same answer still in front of the
+            // camera is not taken twice.
+            let mut last = String::new();
             while !looking.0.stopped.get() {
                 platform::sleep(LOOK_EVERY_MS).await;
                 let (w, h) = (
@@ -163,9 +170,16 @@ impl Camera {
                 if looking.0.stopped.get() || w < 1.0 {
                     continue;
                 }
-                if let Some(text) = read_source(&video, w, h).await {
-                    looking.stop();
-                    found(text);
+                match read_source(&video, w, h).await {
+                    Some(text) if !keep_reading => {
+                        looking.stop();
+                        found(text);
+                    }
+                    Some(text) if text != last && !looking.0.stopped.get() => {
+                        last.clone_from(&text);
+                        found(text);
+                    }
+                    _ => {}
                 }
             }
         });

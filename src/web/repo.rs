@@ -748,6 +748,18 @@ impl Repo {
             .all(|id| engine.in_sync(conn, id))
     }
 
+    /// What this phone holds of a group and its meetings, as a digest the
+    /// phones of a meeting room compare (see `core::room`).
+    pub fn room_holding(&self, group: DocumentId) -> crate::core::room::Holding {
+        let linked = self.meetings_of(group);
+        let mut engine = self.0.engine.borrow_mut();
+        let heads: Vec<_> = std::iter::once(group)
+            .chain(linked)
+            .filter_map(|id| Some((id, engine.document_mut(id)?.doc_mut().get_heads())))
+            .collect();
+        crate::core::room::holding(&heads)
+    }
+
     /// Registers a new connection; frames for it go through `wire`.
     pub fn connect(&self, link: Link, share: Share, wire: Wire) -> ConnId {
         let conn = self.0.next_conn.get();

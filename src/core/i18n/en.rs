@@ -871,4 +871,35 @@ pub const TEXTS: &[(Key, &str)] = &[
         ChangeKeyHint,
         "For when someone leaves: a new key and a new sealed log on the server. Phones with the old key read nothing written after. Send members a new invite link.",
     ),
+    // issue 20
+    (LetNextIn, "Let the next person in"),
+    (
+        NextPersonHint,
+        "Anyone already in can bring the next person in: tap “Let the next person in” on your phone, they tap “Join the host” and scan your code, then you read the answer their phone shows. Your camera keeps reading answers, so people can line up, and several phones can let people in at once.",
+    ),
+    (
+        YouAreIn,
+        "You are in. Bring the next person in from your phone: there is no need to wait for the host.",
+    ),
+    (
+        KeepsReading,
+        "The camera keeps reading: after each answer the next code shows, and the next person can hold theirs up.",
+    ),
+    (
+        LoopRefused,
+        "{name} is already in this meeting through another phone, so this second connection was closed.",
+    ),
+    (
+        PhoneLeftPairAgain,
+        "{name} left. If phones were syncing through it, join anyone still in: tap “Join the host” and scan their code. Nothing typed is lost.",
+    ),
+    (
+        RoomUpToDate,
+        "Syncing with {count} phone: it has everything on this phone|Syncing with {count} phones: the whole room has everything on this phone",
+    ),
+    (
+        RoomCatchingUp,
+        "Syncing with {count} phone: catching up|Syncing with {count} phones: catching up",
+    ),
+    (RoomShort, "{count} phone|{count} phones"),
 ];

@@ -895,4 +895,35 @@ pub const TEXTS: &[(Key, &str)] = &[
         ChangeKeyHint,
         "Para cuando alguien se va: una clave nueva y un registro sellado nuevo en el servidor. Los teléfonos con la clave vieja no leen nada de lo que se escriba después. Envíe a los miembros un enlace de invitación nuevo.",
     ),
+    // issue 20
+    (LetNextIn, "Dejar entrar a la siguiente persona"),
+    (
+        NextPersonHint,
+        "Cualquiera que ya esté dentro puede dejar entrar a la siguiente persona: toca “Dejar entrar a la siguiente persona” en tu teléfono, la otra persona toca “Unirme a quien recibe” y escanea tu código, y luego tú lees la respuesta que muestra su teléfono. Tu cámara sigue leyendo respuestas, así que la gente puede hacer fila, y varios teléfonos pueden dejar entrar a gente a la vez.",
+    ),
+    (
+        YouAreIn,
+        "Ya estás dentro. Deja entrar a la siguiente persona desde tu teléfono: no hace falta esperar a quien recibe.",
+    ),
+    (
+        KeepsReading,
+        "La cámara sigue leyendo: después de cada respuesta aparece el siguiente código, y la siguiente persona puede mostrar el suyo.",
+    ),
+    (
+        LoopRefused,
+        "{name} ya está en esta reunión a través de otro teléfono, así que se cerró esta segunda conexión.",
+    ),
+    (
+        PhoneLeftPairAgain,
+        "{name} se fue. Si había teléfonos sincronizando a través de él, únanse a cualquiera que siga dentro: toquen “Unirme a quien recibe” y escaneen su código. No se pierde nada de lo escrito.",
+    ),
+    (
+        RoomUpToDate,
+        "Sincronizando con {count} teléfono: tiene todo lo de este teléfono|Sincronizando con {count} teléfonos: toda la sala tiene todo lo de este teléfono",
+    ),
+    (
+        RoomCatchingUp,
+        "Sincronizando con {count} teléfono: poniéndose al día|Sincronizando con {count} teléfonos: poniéndose al día",
+    ),
+    (RoomShort, "{count} teléfono|{count} teléfonos"),
 ];

@@ -656,6 +656,16 @@ keys! {
     SealOnCreate,
     ChangeKey,
     ChangeKeyHint,
+    // issue 20
+    LetNextIn,
+    NextPersonHint,
+    YouAreIn,
+    KeepsReading,
+    LoopRefused,
+    PhoneLeftPairAgain,
+    RoomUpToDate,
+    RoomCatchingUp,
+    RoomShort,
 }
 
 /// The message for a refused command, in the member's language.

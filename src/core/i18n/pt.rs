@@ -940,4 +940,35 @@ pub const TEXTS: &[(Key, &str)] = &[
         ChangeKeyHint,
         "Para quando alguém sai: uma chave nova e um registro selado novo no servidor. Celulares com a chave antiga não leem nada do que for escrito depois. Envie aos membros um novo link de convite.",
     ),
+    // issue 20
+    (LetNextIn, "Deixar a próxima pessoa entrar"),
+    (
+        NextPersonHint,
+        "Qualquer pessoa que já entrou pode deixar a próxima entrar: toque em “Deixar a próxima pessoa entrar” no seu celular, a outra pessoa toca em “Conectar ao celular principal” e escaneia o seu código, e depois você lê a resposta que o celular dela mostra. A sua câmera continua lendo respostas, então as pessoas podem fazer fila, e vários celulares podem deixar gente entrar ao mesmo tempo.",
+    ),
+    (
+        YouAreIn,
+        "Você entrou. Deixe a próxima pessoa entrar pelo seu celular: não precisa esperar o celular principal.",
+    ),
+    (
+        KeepsReading,
+        "A câmera continua lendo: depois de cada resposta aparece o próximo código, e a próxima pessoa pode mostrar o dela.",
+    ),
+    (
+        LoopRefused,
+        "{name} já está nesta reunião por outro celular, então esta segunda conexão foi fechada.",
+    ),
+    (
+        PhoneLeftPairAgain,
+        "{name} saiu. Se havia celulares sincronizando por ele, entrem por qualquer um que ainda esteja na reunião: toquem em “Conectar ao celular principal” e escaneiem o código dele. Nada do que foi digitado se perde.",
+    ),
+    (
+        RoomUpToDate,
+        "Sincronizando com {count} celular: ele tem tudo deste celular|Sincronizando com {count} celulares: a sala toda tem tudo deste celular",
+    ),
+    (
+        RoomCatchingUp,
+        "Sincronizando com {count} celular: atualizando|Sincronizando com {count} celulares: atualizando",
+    ),
+    (RoomShort, "{count} celular|{count} celulares"),
 ];

@@ -1,6 +1,7 @@
-//! Sync with the phones here: host or join a meeting's phone-to-phone sync
-//! by swapping codes (scanned, photographed or pasted), see who is connected,
-//! and share updates as a file when nothing else connects.
+//! Sync with the phones here: let others in or join a meeting's
+//! phone-to-phone sync by swapping codes (scanned, photographed or pasted),
+//! see who is connected, and share updates as a file when nothing else
+//! connects. Any phone that is in lets the next one in.
 
 use leptos::prelude::*;
 
@@ -81,7 +82,22 @@ fn PhonesView(id: DocumentId) -> impl IntoView {
     let join = move |_| {
         mode.set(Mode::Join);
         error.set(None);
+        // Joining through another phone: this one's own code is put away.
+        meet.close_door();
     };
+    // Once its answer is taken this phone is in, and what it can do next
+    // is let someone else in.
+    Effect::new(move |was_answering: Option<bool>| {
+        let answering = showing_here().is_some_and(|s| s.side == Side::Answer);
+        if was_answering == Some(true)
+            && !answering
+            && meet.is_in(id)
+            && mode.get_untracked() == Mode::Join
+        {
+            mode.set(Mode::Choose);
+        }
+        answering
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         take(pasted.get_untracked());
@@ -100,18 +116,38 @@ fn PhonesView(id: DocumentId) -> impl IntoView {
                     {move || app.t(Key::JoinPhones)}
                 </button>
             </div>
+            <p class="quiet">{move || app.t(Key::NextPersonHint)}</p>
             {move || meet.error.get().map(|key| view! { <p class="error" role="alert">{app.t(key)}</p> })}
+            {move || meet.notice.get().map(|(key, name)| {
+                let name = if name.is_empty() { app.t(Key::APhone).to_owned() } else { name };
+                view! {
+                <p class="phones-notice" role="alert" data-testid="phones-notice">{fill(app.t(key), &[("name", &name)])}</p>
+            }})}
         </section>
+        <Show when=move || meet.is_in(id) && mode.get() == Mode::Choose>
+            <section class="panel" aria-labelledby="in-heading">
+                <h2 id="in-heading">{move || app.t(Key::YouAreIn)}</h2>
+                <button type="button" class="primary" on:click=host data-testid="let-next-in">
+                    {move || app.t(Key::LetNextIn)}
+                </button>
+            </section>
+        </Show>
         <Show when=move || meet.making.get()>
             <p class="quiet" role="status">{move || app.t(Key::MakingCode)}</p>
         </Show>
         {move || showing_here().map(|shown| view! { <ShownCode shown_side=shown.side text=shown.text /> })}
-        <Show when=move || mode.get() != Mode::Choose && !(mode.get() == Mode::Join && showing_here().is_some())>
+        <Show when=move || {
+            mode.get() != Mode::Choose
+                && !(mode.get() == Mode::Join && showing_here().is_some_and(|s| s.side == Side::Answer))
+        }>
             <section class="panel" aria-labelledby="read-heading">
                 <h2 id="read-heading">
                     {move || app.t(if mode.get() == Mode::Host { Key::ReadAnswer } else { Key::ReadHostCode })}
                 </h2>
-                <Scanner on_read=Callback::new(take) />
+                <Show when=move || mode.get() == Mode::Host>
+                    <p class="quiet">{move || app.t(Key::KeepsReading)}</p>
+                </Show>
+                <Scanner on_read=Callback::new(take) keep_reading=Signal::derive(move || mode.get() == Mode::Host) />
                 <form on:submit=submit novalidate>
                     <TextArea id="code" label=Key::OrPasteCode value=pasted rows=3 error=error />
                     <button type="submit" class="primary">{move || app.t(Key::Connect)}</button>
@@ -173,7 +209,7 @@ fn ShownCode(shown_side: Side, text: String) -> impl IntoView {
 
 /// Reads a code with the camera or from a photo.
 #[component]
-fn Scanner(on_read: Callback<String>) -> impl IntoView {
+fn Scanner(on_read: Callback<String>, keep_reading: Signal<bool>) -> impl IntoView {
     let app = expect_context::<AppState>();
     let video = NodeRef::<leptos::html::Video>::new();
     let camera = StoredValue::new_local(None::<Camera>);
@@ -201,11 +237,15 @@ fn Scanner(on_read: Callback<String>) -> impl IntoView {
             let Some(element) = video.get_untracked() else {
                 return;
             };
+            // Letting people in, the camera stays on for the next answer.
+            let keep = keep_reading.get_untracked();
             let found = move |text: String| {
-                scanning.set(false);
+                if !keep {
+                    scanning.set(false);
+                }
                 on_read.run(text);
             };
-            if let Ok(started) = Camera::start(element, found).await {
+            if let Ok(started) = Camera::start(element, keep, found).await {
                 camera.set_value(Some(started));
             } else {
                 scanning.set(false);
