@@ -658,3 +658,45 @@ fn a_meeting_keeps_roles_decisions_and_action_items_and_refuses_nonsense() {
     );
     assert_eq!(doc.get_heads(), heads, "refusals change nothing");
 }
+
+/// Two people type the same words at once: when Ana's "while " arrives
+/// on Eli's phone just before his own "while", his caret stays after his
+/// own last letter, so his next keys finish his words instead of landing in
+/// hers (comparing the texts alone would put it after her "while").
+#[test]
+fn a_caret_stays_after_its_own_letter_when_the_same_words_arrive() {
+    let group = common_ground::core::repo::DocumentId::new_random([4; 16]);
+    let mut eli =
+        command::new_meeting(ActorId::from([1; 16]), group, "Garden meeting", NOW).unwrap();
+    command::edit_notes(&mut eli, "Notes: ", &NOW.into()).unwrap();
+    let mut ana = eli.fork().with_actor(ActorId::from([2; 16]));
+    let type_keys = |doc: &mut automerge::AutoCommit, words: &str| {
+        let (mut text, _) = command::notes_now(doc).unwrap();
+        for key in words.chars() {
+            text.push(key);
+            command::edit_notes(doc, &text, &NOW.into()).unwrap();
+        }
+    };
+    type_keys(&mut eli, "while");
+    type_keys(&mut ana, "while ");
+    let (shown, heads) = command::notes_now(&mut eli).unwrap();
+    let caret = shown.chars().count();
+    eli.merge(&mut ana).unwrap();
+    let (now, _) = command::notes_now(&mut eli).unwrap();
+    assert_eq!(now, "Notes: while while", "Ana's words come first here");
+    let at = command::caret_after_merge(&eli, &heads, caret).unwrap();
+    // Eli types on where his caret now is, as the text box would.
+    let mut text: Vec<char> = now.chars().collect();
+    for (n, key) in " apart.".chars().enumerate() {
+        text.insert(at + n, key);
+        command::edit_notes(&mut eli, &text.iter().collect::<String>(), &NOW.into()).unwrap();
+    }
+    let (notes, _) = command::notes_now(&mut eli).unwrap();
+    assert_eq!(notes, "Notes: while while apart.");
+    // A caret at the start stays there; one after a deleted letter goes
+    // after the letter before it.
+    assert_eq!(command::caret_after_merge(&eli, &heads, 0), Some(0));
+    let heads = eli.get_heads();
+    command::edit_notes(&mut eli, "Notes: apart.", &NOW.into()).unwrap();
+    assert_eq!(command::caret_after_merge(&eli, &heads, 13), Some(7));
+}

@@ -946,6 +946,26 @@ impl AppState {
         let _ = repo.edit_notes(meeting, typed, &self.at(group));
     }
 
+    /// A meeting's notes as they stand, and the heads they stand at.
+    pub fn notes_now(self, meeting: DocumentId) -> Option<(String, Vec<automerge::ChangeHash>)> {
+        self.repo()?.notes_now(meeting)
+    }
+
+    /// A meeting's heads now.
+    pub fn heads(self, meeting: DocumentId) -> Option<Vec<automerge::ChangeHash>> {
+        self.repo()?.heads(meeting)
+    }
+
+    /// Where a caret in the notes as shown at `shown` goes now (characters).
+    pub fn caret_after_merge(
+        self,
+        meeting: DocumentId,
+        shown: &[automerge::ChangeHash],
+        caret: usize,
+    ) -> Option<usize> {
+        self.repo()?.caret_after_merge(meeting, shown, caret)
+    }
+
     fn show(self, id: DocumentId, group: Group) {
         self.opened.update(|opened| {
             if let Some(Opened::Open {

@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use automerge::ActorId;
+use automerge::{ActorId, ChangeHash};
 
 use super::idb::{ChunkStore, DEVICE_DATABASE, DeviceStore, StoreError};
 use super::platform;
@@ -447,6 +447,29 @@ impl Repo {
             self.save(id);
         }
         Ok(changed)
+    }
+
+    /// A meeting's notes as they stand, and the heads they stand at.
+    pub fn notes_now(&self, id: DocumentId) -> Option<(String, Vec<ChangeHash>)> {
+        let mut engine = self.0.engine.borrow_mut();
+        command::notes_now(engine.document_mut(id)?.doc_mut())
+    }
+
+    /// A document's heads now.
+    pub fn heads(&self, id: DocumentId) -> Option<Vec<ChangeHash>> {
+        let mut engine = self.0.engine.borrow_mut();
+        Some(engine.document_mut(id)?.doc_mut().get_heads())
+    }
+
+    /// Where a caret in the notes as shown at `shown` goes now (characters).
+    pub fn caret_after_merge(
+        &self,
+        id: DocumentId,
+        shown: &[ChangeHash],
+        caret: usize,
+    ) -> Option<usize> {
+        let engine = self.0.engine.borrow();
+        command::caret_after_merge(engine.document(id)?.doc(), shown, caret)
     }
 
     /// Asks every connected peer for a document this device does not hold.

@@ -560,3 +560,42 @@ pub fn edit_notes_from(
     known.heads = doc.get_heads();
     Ok(true)
 }
+
+/// The notes as they stand and the heads they stand at, for the notes box.
+pub fn notes_now(doc: &mut AutoCommit) -> Option<(String, Vec<automerge::ChangeHash>)> {
+    let text = match doc.get(ROOT, "notes").ok()?? {
+        (Value::Object(ObjType::Text), notes) => doc.text(&notes).ok()?,
+        (Value::Scalar(value), _) => value.as_str().unwrap_or_default().to_owned(),
+        _ => String::new(),
+    };
+    Some((text, doc.get_heads()))
+}
+
+/// Where a member's caret goes when others' words arrive: just after the
+/// same letter it followed in the notes as shown at `shown`, wherever that
+/// letter is now. Comparing the two texts cannot tell this when the words
+/// that arrived repeat the words around the caret ("while" typed by two
+/// people), and a caret put in the wrong copy splits a neighbour's word with
+/// the next key. `caret` counts characters; `None` if the notes are not text.
+pub fn caret_after_merge(
+    doc: &AutoCommit,
+    shown: &[automerge::ChangeHash],
+    caret: usize,
+) -> Option<usize> {
+    let Ok(Some((Value::Object(ObjType::Text), notes))) = doc.get(ROOT, "notes") else {
+        return None;
+    };
+    let Some(letter) = caret.checked_sub(1) else {
+        return Some(0);
+    };
+    // A deleted letter resolves to the letter before it: the caret goes
+    // after that one (or to the start if the first letter went).
+    let cursor = doc
+        .get_cursor_moving(&notes, letter, Some(shown), automerge::MoveCursor::Before)
+        .ok()?;
+    let at = doc.get_cursor_position(&notes, &cursor, None).ok()?;
+    let there = doc
+        .get_cursor_moving(&notes, at, None, automerge::MoveCursor::Before)
+        .is_ok_and(|now| now == cursor);
+    Some(if there || letter > 0 { at + 1 } else { 0 })
+}

@@ -17,8 +17,8 @@ use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, Value};
 use autosurgeon::{Reconcile, hydrate, reconcile, reconcile_prop};
 
 pub use meeting::{
-    MeetingCommand, NotesCopy, Role, apply_meeting, edit_notes, edit_notes_from, heal_meeting,
-    new_meeting, read_meeting,
+    MeetingCommand, NotesCopy, Role, apply_meeting, caret_after_merge, edit_notes, edit_notes_from,
+    heal_meeting, new_meeting, notes_now, read_meeting,
 };
 
 use super::date::Date;

@@ -569,32 +569,36 @@ fn Notes(held: Held) -> impl IntoView {
         })
     });
     let textarea = NodeRef::<leptos::html::Textarea>::new();
-    // A peer's words arrive while the member types: keep the caret where it
-    // was relative to the text around it.
+    // The document's heads when the box last matched it: the caret's place
+    // is found by letter in the notes as they were then.
+    let shown = StoredValue::new(Vec::new());
+    // A peer's words arrive while the member types: the caret stays after
+    // the same letter it followed, wherever the words arrived.
     Effect::new(move || {
         let Some(text) = notes.get() else { return };
         let Some(area) = textarea.get() else { return };
         let old = area.value();
         if old == text {
+            // The member's own key: the box already shows it.
+            shown.set_value(app.heads(held.meeting).unwrap_or_default());
             return;
         }
-        let caret = area.selection_start().ok().flatten().unwrap_or(0);
-        let common: u32 = old
-            .encode_utf16()
-            .zip(text.encode_utf16())
-            .take_while(|(a, b)| a == b)
-            .count()
-            .try_into()
-            .unwrap_or(u32::MAX);
-        let length = |s: &str| i64::try_from(s.encode_utf16().count()).unwrap_or(i64::MAX);
-        let grown = length(&text) - length(&old);
-        area.set_value(&text);
-        let caret = if caret > common {
-            u32::try_from((i64::from(caret) + grown).max(0)).unwrap_or(0)
-        } else {
-            caret
+        let Some((text, heads)) = app.notes_now(held.meeting) else {
+            return;
         };
-        let _ = area.set_selection_range(caret, caret);
+        if old != text {
+            let caret = area.selection_start().ok().flatten().unwrap_or(0);
+            let caret = chars_before(&old, caret);
+            let moved = shown.with_value(|shown: &Vec<_>| {
+                (!shown.is_empty())
+                    .then(|| app.caret_after_merge(held.meeting, shown, caret))
+                    .flatten()
+            });
+            area.set_value(&text);
+            let caret = utf16_before(&text, moved.unwrap_or(caret));
+            let _ = area.set_selection_range(caret, caret);
+        }
+        shown.set_value(heads);
     });
     let on_input = move |ev: leptos::ev::Event| {
         let Some(area) = ev
@@ -604,6 +608,7 @@ fn Notes(held: Held) -> impl IntoView {
             return;
         };
         app.edit_notes(held.id, held.meeting, &area.value());
+        shown.set_value(app.heads(held.meeting).unwrap_or_default());
     };
     view! {
         <div class="field">
@@ -793,4 +798,21 @@ fn Actions(held: Held) -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// How many characters come before a text box's caret (which counts UTF-16).
+fn chars_before(text: &str, caret: u32) -> usize {
+    let mut units = 0;
+    text.chars()
+        .take_while(|c| {
+            units += c.len_utf16();
+            units <= caret as usize
+        })
+        .count()
+}
+
+/// A caret after `chars` characters, as a text box counts it (UTF-16).
+fn utf16_before(text: &str, chars: usize) -> u32 {
+    let units: usize = text.chars().take(chars).map(char::len_utf16).sum();
+    u32::try_from(units).unwrap_or(u32::MAX)
 }
