@@ -58,23 +58,29 @@ pub fn holding(documents: &[(DocumentId, Vec<ChangeHash>)]) -> Holding {
     hex
 }
 
-/// What a phone says: `{ "room": holding, "phone": name }`. There is no
-/// `name` field, so it is never taken for a meeting's presence.
+/// What a phone says: `{ "room": holding, "phone": name, "cuts": n }`.
+/// There is no `name` field, so it is never taken for a meeting's
+/// presence. `cuts` counts the links this phone has seen close: when it
+/// changes, the room has split somewhere, and who is still in is heard
+/// afresh (see [`Room::hear`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Beacon {
     pub holding: Holding,
     pub name: String,
+    pub cuts: u32,
 }
 
 impl Beacon {
     pub fn encode(&self) -> Vec<u8> {
         let mut e = Encoder::new(Vec::new());
         let _ = e
-            .map(2)
+            .map(3)
             .and_then(|e| e.str("room"))
             .and_then(|e| e.str(&self.holding))
             .and_then(|e| e.str("phone"))
-            .and_then(|e| e.str(&self.name));
+            .and_then(|e| e.str(&self.name))
+            .and_then(|e| e.str("cuts"))
+            .and_then(|e| e.str(&self.cuts.to_string()));
         e.into_writer()
     }
 
@@ -82,13 +88,14 @@ impl Beacon {
     pub fn decode(data: &[u8]) -> Option<Self> {
         let mut d = minicbor::Decoder::new(data);
         let fields = d.map().ok()??;
-        let (mut holding, mut name) = (None, None);
+        let (mut holding, mut name, mut cuts) = (None, None, 0);
         for _ in 0..fields.min(8) {
             let key = d.str().ok()?;
             let value = d.str().ok()?;
             match key {
                 "room" => holding = Some(value),
                 "phone" => name = Some(value),
+                "cuts" => cuts = value.parse().unwrap_or_default(),
                 _ => {}
             }
         }
@@ -97,6 +104,7 @@ impl Beacon {
         Some(Self {
             holding: holding.to_owned(),
             name: name.unwrap_or_default().chars().take(NAME_CHARS).collect(),
+            cuts,
         })
     }
 }
@@ -107,6 +115,7 @@ pub struct Heard {
     pub name: String,
     pub holding: Holding,
     pub at: i64,
+    cuts: u32,
 }
 
 /// The phones heard lately, bounded.
@@ -117,8 +126,15 @@ pub struct Room {
 
 impl Room {
     /// A beacon arrived from `peer` (its author, however many hops away).
+    /// If that phone has seen a link close since it was last heard, the
+    /// room split somewhere: phones on the far side are no longer in it,
+    /// so everyone else is forgotten and heard again within a beacon
+    /// (pairing again with one of them at once is then no loop).
     pub fn hear(&mut self, peer: &str, beacon: Beacon, now: i64) {
         self.heard.retain(|_, h| now - h.at < HEARD_FOR_MS);
+        if self.heard.get(peer).is_some_and(|h| h.cuts != beacon.cuts) {
+            self.heard.retain(|other, _| other == peer);
+        }
         if self.heard.len() >= MAX_PHONES && !self.heard.contains_key(peer) {
             return;
         }
@@ -128,6 +144,7 @@ impl Room {
                 name: beacon.name,
                 holding: beacon.holding,
                 at: now,
+                cuts: beacon.cuts,
             },
         );
     }
@@ -172,6 +189,7 @@ mod tests {
         Beacon {
             holding: holding.to_owned(),
             name: "Ana".to_owned(),
+            cuts: 0,
         }
     }
 
@@ -221,5 +239,32 @@ mod tests {
         assert_eq!(room.count(3_000), MAX_PHONES);
         room.forget_all();
         assert_eq!(room.count(3_000), 0);
+    }
+
+    #[test]
+    fn a_phone_that_saw_a_link_close_makes_the_room_hear_itself_again() {
+        let mut room = Room::default();
+        room.hear("ben", beacon("aaaaaaaaaaaaaaaa"), 0);
+        room.hear("dara", beacon("aaaaaaaaaaaaaaaa"), 0);
+        room.hear("eli", beacon("aaaaaaaaaaaaaaaa"), 0);
+        // Ben's link to Dara closed: Dara and Eli were below it.
+        let cut = Beacon {
+            cuts: 1,
+            ..beacon("aaaaaaaaaaaaaaaa")
+        };
+        assert_eq!(Beacon::decode(&cut.encode()), Some(cut.clone()));
+        room.hear("ben", cut, 500);
+        assert_eq!(room.in_room(500).collect::<Vec<_>>(), ["ben"]);
+        // The same count again changes nothing.
+        room.hear("chen", beacon("aaaaaaaaaaaaaaaa"), 600);
+        room.hear(
+            "ben",
+            Beacon {
+                cuts: 1,
+                ..beacon("aaaaaaaaaaaaaaaa")
+            },
+            700,
+        );
+        assert_eq!(room.in_room(700).collect::<Vec<_>>(), ["ben", "chen"]);
     }
 }

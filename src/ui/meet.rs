@@ -80,6 +80,9 @@ pub struct Meet {
     /// The host's offer waiting for an answer: its nonce and connection.
     waiting: StoredValue<Option<([u8; 8], Pairing)>, LocalStorage>,
     next_key: StoredValue<u32>,
+    /// Links seen closing, by group: said in each beacon (`core::room`).
+    cuts: StoredValue<BTreeMap<DocumentId, u32>>,
+    app: AppState,
 }
 
 impl Meet {
@@ -95,6 +98,8 @@ impl Meet {
             pairings: StoredValue::new_local(BTreeMap::new()),
             waiting: StoredValue::new_local(None),
             next_key: StoredValue::new(1),
+            cuts: StoredValue::new(BTreeMap::new()),
+            app,
         };
         // Note when each phone has caught up.
         Effect::new(move |_| {
@@ -151,6 +156,9 @@ impl Meet {
             let beacon = Beacon {
                 holding: repo.room_holding(group),
                 name: Self::my_name(app, group),
+                cuts: self
+                    .cuts
+                    .with_value(|cuts| cuts.get(&group).copied().unwrap_or_default()),
             };
             repo.broadcast(group, &beacon.encode());
         }
@@ -420,6 +428,14 @@ impl Meet {
             rooms().update(|rooms| {
                 rooms.remove(&group);
             });
+            // Tell the rest of the room at once, so that none of them takes
+            // a phone cut off here pairing again for a loop.
+            self.cuts.update_value(|cuts| {
+                let count = cuts.entry(group).or_default();
+                *count = count.wrapping_add(1);
+            });
+            let app = self.app;
+            leptos::task::spawn_local(async move { self.beacon(app) });
             // A link this phone closed itself (stop) is no news.
             if self.pairings.with_value(|p| p.contains_key(&key)) {
                 self.pairings.update_value(|p| {
