@@ -533,19 +533,11 @@ impl Sealer {
     /// What [`Sealer::seal_new`] writes, for a log held elsewhere: `None`
     /// when the log holds everything already.
     pub fn pending(&mut self, docs: &mut dyn Docs, nonce: [u8; NONCE_BYTES]) -> Option<Write> {
-        let ids: Vec<DocumentId> = std::iter::once(self.group)
-            .chain(self.linked(docs))
-            .collect();
         let mut parts = Vec::new();
         let mut hashes: Vec<(DocumentId, Vec<ChangeHash>)> = Vec::new();
-        for id in ids {
+        for id in self.sealed_ids(docs) {
             let Some(doc) = docs.get(id) else { continue };
-            let covered = self.covered.entry(id).or_default();
-            let have: Vec<ChangeHash> = covered
-                .iter()
-                .copied()
-                .filter(|hash| doc.get_change_meta_by_hash(hash).is_some())
-                .collect();
+            let have = self.in_log(id, doc);
             let changes = doc.get_changes(&have);
             if changes.is_empty() {
                 continue;
@@ -585,21 +577,31 @@ impl Sealer {
     /// How many changes of the group and its meetings the log does not
     /// hold yet (what [`Sealer::pending`] would seal now).
     pub fn unsealed(&mut self, docs: &mut dyn Docs) -> usize {
-        let ids: Vec<DocumentId> = std::iter::once(self.group)
-            .chain(self.linked(docs))
-            .collect();
         let mut count = 0;
-        for id in ids {
+        for id in self.sealed_ids(docs) {
             let Some(doc) = docs.get(id) else { continue };
-            let covered = self.covered.entry(id).or_default();
-            let have: Vec<ChangeHash> = covered
-                .iter()
-                .copied()
-                .filter(|hash| doc.get_change_meta_by_hash(hash).is_some())
-                .collect();
+            let have = self.in_log(id, doc);
             count += doc.get_changes_meta(&have).len();
         }
         count
+    }
+
+    /// The group and the meetings it links: what the log carries.
+    fn sealed_ids(&self, docs: &mut dyn Docs) -> Vec<DocumentId> {
+        std::iter::once(self.group)
+            .chain(self.linked(docs))
+            .collect()
+    }
+
+    /// The changes of `doc` the log holds (and this phone has).
+    fn in_log(&self, id: DocumentId, doc: &mut AutoCommit) -> Vec<ChangeHash> {
+        self.covered.get(&id).map_or_else(Vec::new, |covered| {
+            covered
+                .iter()
+                .copied()
+                .filter(|hash| doc.get_change_meta_by_hash(hash).is_some())
+                .collect()
+        })
     }
 
     /// A new entry under a name never used: the author is one page load,
