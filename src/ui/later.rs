@@ -9,6 +9,8 @@ use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
 use super::pages;
 use crate::core::repo::DocumentId;
+use crate::web::engine::{self, Handle};
+use crate::web::idb::StoreError;
 
 /// A page's chunk could not be fetched (first visit, connection gone).
 #[derive(Debug)]
@@ -48,4 +50,20 @@ page! {
     shifts(id: DocumentId, site: String) => view! { <pages::shifts::ShiftsPage id=id site=site /> };
     log(id: DocumentId, site: String) => view! { <pages::log::LogPage id=id site=site /> };
     export(id: DocumentId) => view! { <pages::export::ExportPage id=id /> };
+}
+
+/// Opens the device's documents in the named IndexedDB database.
+pub type OpenEngine = fn(&'static str) -> engine::Later<'static, Result<Handle, StoreError>>;
+
+/// The engine: automerge, the sync engine, IndexedDB's documents and every
+/// command come with this chunk, fetched after the first screen shows (see
+/// `web::engine` for why nothing else may name `Repo`).
+#[wasm_split(engine, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn engine() -> Result<OpenEngine, Unfetched> {
+    Ok(|database| {
+        Box::pin(async move {
+            let repo = crate::web::repo::Repo::open(database).await?;
+            Ok(std::rc::Rc::new(repo) as Handle)
+        })
+    })
 }

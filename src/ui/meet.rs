@@ -169,7 +169,7 @@ impl Meet {
     /// Closes a link whose peer was already heard in the room before it
     /// opened: the two phones are joined through others already, and a
     /// second path would be a loop.
-    fn refuse_loops(self, repo: &crate::web::repo::Repo) {
+    fn refuse_loops(self, repo: &crate::web::engine::Handle) {
         if self.heard_before.with_value(BTreeMap::is_empty) {
             return;
         }

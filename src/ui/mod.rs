@@ -63,10 +63,9 @@ fn App() -> impl IntoView {
     provide_context(app);
     provide_context(meet::Meet::new(app));
     let page = move || match app.route.get() {
-        // What a member sees first is in the first download.
+        // What a member sees first is in the first download, and shows
+        // before the engine's chunk is here.
         Route::Home => pages::home::HomePage().into_any(),
-        Route::Group(id) => view! { <pages::group::GroupPage id=id /> }.into_any(),
-        Route::Site(id, site) => view! { <pages::site::SitePage id=id site=site /> }.into_any(),
         // An invite asks before it adds a group or contacts a server.
         Route::Join {
             group,
@@ -77,8 +76,15 @@ fn App() -> impl IntoView {
             .into_any(),
         Route::BadInvite => pages::join::BadInvitePage().into_any(),
         Route::NotFound => pages::NotFoundPage().into_any(),
-        // Every other page is fetched when first opened.
         Route::Settings => fetched(later::settings),
+        // Every page of a group reads it, so waits for the engine.
+        _ if !app.ready.get() => {
+            view! { <p class="quiet" data-testid="getting-ready">{move || app.t(Key::GettingReady)}</p> }
+                .into_any()
+        }
+        Route::Group(id) => view! { <pages::group::GroupPage id=id /> }.into_any(),
+        Route::Site(id, site) => view! { <pages::site::SitePage id=id site=site /> }.into_any(),
+        // Every other page is fetched when first opened.
         Route::Plot(id, plot) => fetched(move || later::plot(id, plot.clone())),
         Route::Share(id) => fetched(move || later::share(id)),
         Route::Phones(id) => fetched(move || later::phones(id)),
@@ -112,10 +118,13 @@ fn App() -> impl IntoView {
         </header>
         <main id="main">
             {move || app.storage_error.get().map(|error| view! { <p class="error" role="alert">{error}</p> })}
-            {move || match (app.ready.get(), app.lang_chosen.get()) {
-                (true, true) => Some(page()),
-                (true, false) => Some(pages::settings::FirstRun().into_any()),
-                (false, _) => None,
+            <Show when=move || app.engine_unfetched.get()>
+                <p class="error" role="alert" data-testid="engine-unfetched">{move || app.t(Key::EngineUnfetched)}</p>
+            </Show>
+            {move || if app.lang_chosen.get() {
+                page()
+            } else {
+                pages::settings::FirstRun().into_any()
             }}
         </main>
     }

@@ -16,7 +16,8 @@ use crate::core::route::Route;
 use crate::core::seal::{GroupKey, SealError};
 use crate::web::idb::DATABASE;
 use crate::web::platform;
-use crate::web::repo::{OpenError, Repo, RepoEvent, SaveKey};
+use crate::web::engine::Handle;
+use crate::web::repo::{OpenError, RepoEvent, SaveKey};
 use crate::web::settings::{KnownGroup, Settings};
 use crate::web::transport::{self, ServerLink, ServerState};
 
@@ -89,8 +90,12 @@ pub struct AppState {
     pub storage_error: RwSignal<Option<String>>,
     pub groups: RwSignal<Vec<KnownGroup>>,
     pub opened: RwSignal<Option<Opened>>,
-    /// True once the document store is open.
+    /// True once the document store is open (or could not be: then
+    /// `storage_error` says why). Until then the first screen shows without
+    /// it: the engine's chunk may still be on its way.
     pub ready: RwSignal<bool>,
+    /// The engine's chunk could not be fetched (yet); tried again until it is.
+    pub engine_unfetched: RwSignal<bool>,
     /// Sync servers by address, and where each connection stands.
     pub servers: RwSignal<BTreeMap<String, ServerState>>,
     /// Bumped whenever peers come or go or sync progresses.
@@ -110,7 +115,7 @@ pub struct AppState {
     /// Today on the member's calendar, refreshed every minute so that due
     /// dates turn overdue without a reload.
     pub today: RwSignal<Date>,
-    repo: StoredValue<Option<Repo>, LocalStorage>,
+    repo: StoredValue<Option<Handle>, LocalStorage>,
     links: StoredValue<Vec<ServerLink>, LocalStorage>,
 }
 
@@ -130,6 +135,9 @@ fn server_storage(url: &str) -> Option<String> {
             .cloned()
     })
 }
+
+/// How long a failed fetch of the engine's chunk waits to be tried again.
+const ENGINE_RETRY_MS: i32 = 3_000;
 
 /// How long an invite looks for its group before saying it was not found.
 pub const GIVE_UP_MS: i32 = 30_000;
@@ -166,6 +174,7 @@ impl AppState {
             groups: RwSignal::new(settings.known_groups()),
             opened: RwSignal::new(None),
             ready: RwSignal::new(false),
+            engine_unfetched: RwSignal::new(false),
             servers: RwSignal::new(BTreeMap::new()),
             sync_tick: RwSignal::new(0),
             last_synced: RwSignal::new(None),
@@ -226,9 +235,10 @@ impl AppState {
     /// registers the service worker.
     async fn open_store(self) {
         let app = self;
-        match Repo::open(DATABASE).await {
+        let open = app.fetch_engine().await;
+        match open(DATABASE).await {
             Ok(repo) => {
-                repo.listen(move |event| app.on_repo_event(event));
+                repo.listen(Box::new(move |event| app.on_repo_event(event)));
                 transport::join_tabs(&repo);
                 app.repo.set_value(Some(repo.clone()));
                 app.read_records(&repo).await;
@@ -253,6 +263,23 @@ impl AppState {
         app.ready.set(true);
         app.offline_ready
             .set(platform::register_service_worker(move || app.update_ready.set(true)).await);
+    }
+
+    /// The engine's chunk: fetched at once (from the service worker's cache
+    /// after the first visit); a failed fetch is said, and tried again.
+    async fn fetch_engine(self) -> super::later::OpenEngine {
+        loop {
+            match super::later::engine().await {
+                Ok(open) => {
+                    self.engine_unfetched.set(false);
+                    return open;
+                }
+                Err(super::later::Unfetched) => {
+                    self.engine_unfetched.set(true);
+                    platform::sleep(ENGINE_RETRY_MS).await;
+                }
+            }
+        }
     }
 
     /// The open group with this id, as it changes.
@@ -323,7 +350,7 @@ impl AppState {
 
     /// Reads the groups this phone holds from IndexedDB, moving those only
     /// localStorage knows (an earlier version kept them there) once.
-    async fn read_records(self, repo: &Repo) {
+    async fn read_records(self, repo: &Handle) {
         let Ok(mut records) = repo.records().await else {
             // IndexedDB answered for documents, so this is unlikely; keep
             // the copy from localStorage on screen.
@@ -353,7 +380,7 @@ impl AppState {
     /// Lists every group whose document is in IndexedDB, even one no record
     /// names (a record lost with an older version, or localStorage cleared
     /// before the move).
-    async fn find_unlisted_groups(self, repo: &Repo) {
+    async fn find_unlisted_groups(self, repo: &Handle) {
         let Ok(stored) = repo.stored_documents().await else {
             return;
         };
@@ -419,7 +446,7 @@ impl AppState {
         settings.save();
     }
 
-    fn repo(self) -> Option<Repo> {
+    fn repo(self) -> Option<Handle> {
         self.repo.get_value()
     }
 
@@ -864,11 +891,15 @@ impl AppState {
         Refused { why, message }
     }
 
-    /// The device store, or the refusal to show when IndexedDB is unusable.
-    fn usable_repo(self) -> Result<Repo, Refused> {
+    /// The device store, or the refusal to show when IndexedDB is unusable
+    /// or the engine is still on its way.
+    fn usable_repo(self) -> Result<Handle, Refused> {
         self.repo().ok_or_else(|| Refused {
             why: Refusal::Unreadable,
-            message: self.storage_error.get_untracked().unwrap_or_default(),
+            message: self
+                .storage_error
+                .get_untracked()
+                .unwrap_or_else(|| self.t(Key::GettingReady).to_owned()),
         })
     }
 
@@ -935,8 +966,19 @@ impl AppState {
         Ok(id)
     }
 
-    /// The device store, for pages that read documents other than groups.
-    pub fn store(self) -> Option<Repo> {
+    /// The device store, for pages that read documents other than groups
+    /// (reactive: `None` until the engine is open).
+    pub fn store(self) -> Option<Handle> {
+        self.ready.track();
+        self.repo()
+    }
+
+    /// The device store once the engine is open (`None` if IndexedDB could
+    /// not be opened).
+    pub async fn store_when_open(self) -> Option<Handle> {
+        while !self.ready.get_untracked() {
+            platform::sleep(50).await;
+        }
         self.repo()
     }
 

@@ -2,6 +2,7 @@
 //! platform (randomness, the clock, network state) the core is kept free of.
 
 pub mod camera;
+pub mod engine;
 pub mod idb;
 pub mod platform;
 pub mod repo;

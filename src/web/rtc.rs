@@ -22,7 +22,8 @@ use web_sys::{
 };
 
 use super::platform;
-use super::repo::{Repo, Wire};
+use super::engine::Handle;
+use super::repo::Wire;
 use crate::core::meet::{CodeError, Session, Side};
 use crate::core::repo::sync::{ConnId, Link, Share};
 
@@ -201,7 +202,7 @@ impl Pairing {
     /// `peer` is the other phone's name, for messages about it.
     pub fn start(
         &self,
-        repo: &Repo,
+        repo: &Handle,
         link: Link,
         share: Share,
         peer: String,

@@ -10,7 +10,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{BinaryType, BroadcastChannel, MessageEvent, WebSocket};
 
-use super::repo::{Repo, Wire};
+use super::engine::Handle;
+use super::repo::Wire;
 use crate::core::repo::message::MAX_FRAME_BYTES;
 use crate::core::repo::sync::{ConnId, Link, Share};
 
@@ -73,7 +74,7 @@ fn mark_handling(url: Option<&str>) {
 pub struct ServerLink(Rc<ServerInner>);
 
 struct ServerInner {
-    repo: Repo,
+    repo: Handle,
     url: String,
     share: RefCell<Share>,
     socket: RefCell<Option<WebSocket>>,
@@ -89,7 +90,7 @@ struct ServerInner {
 impl ServerLink {
     /// Connects to `url`, offering it the documents `share` names.
     pub fn start(
-        repo: Repo,
+        repo: Handle,
         url: &str,
         share: Share,
         on_state: impl Fn(ServerState) + 'static,
@@ -251,7 +252,7 @@ impl ServerLink {
 
 /// Joins the channel this browser's tabs share; returns its connection, or
 /// `None` where the browser has no BroadcastChannel.
-pub fn join_tabs(repo: &Repo) -> Option<ConnId> {
+pub fn join_tabs(repo: &Handle) -> Option<ConnId> {
     let channel = BroadcastChannel::new(TAB_CHANNEL).ok()?;
     let sending = channel.clone();
     let closing = channel.clone();

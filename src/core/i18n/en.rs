@@ -835,6 +835,11 @@ pub const TEXTS: &[(Key, &str)] = &[
         PageUnfetched,
         "This page could not be fetched. It needs a connection the first time it opens.",
     ),
+    (GettingReady, "Getting the app ready…"),
+    (
+        EngineUnfetched,
+        "Part of the app could not be fetched yet. It keeps trying; this first time it needs a connection.",
+    ),
     // issue 19
     (SealedGroup, "Sealed group"),
     (

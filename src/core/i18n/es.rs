@@ -859,6 +859,11 @@ pub const TEXTS: &[(Key, &str)] = &[
         PageUnfetched,
         "No se pudo descargar esta página. La primera vez que se abre necesita conexión.",
     ),
+    (GettingReady, "Preparando la aplicación…"),
+    (
+        EngineUnfetched,
+        "Aún no se pudo descargar una parte de la aplicación. Sigue intentándolo; esta primera vez necesita conexión.",
+    ),
     // issue 19
     (SealedGroup, "Grupo sellado"),
     (

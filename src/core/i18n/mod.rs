@@ -644,6 +644,8 @@ keys! {
     PersistUnknown,
     // issue 18
     PageUnfetched,
+    GettingReady,
+    EngineUnfetched,
     // issue 19
     SealedGroup,
     SealOffer,

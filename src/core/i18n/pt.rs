@@ -904,6 +904,11 @@ pub const TEXTS: &[(Key, &str)] = &[
         PageUnfetched,
         "Não foi possível baixar esta página. Na primeira vez que abre, ela precisa de conexão.",
     ),
+    (GettingReady, "Preparando o app…"),
+    (
+        EngineUnfetched,
+        "Ainda não foi possível baixar uma parte do app. Ele continua tentando; desta primeira vez precisa de conexão.",
+    ),
     // issue 19
     (SealedGroup, "Grupo selado"),
     (

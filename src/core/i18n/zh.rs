@@ -707,6 +707,11 @@ pub const TEXTS: &[(Key, &str)] = &[
     (PersistUnknown, "无法请求这个浏览器保留应用的数据。"),
     // issue 18
     (PageUnfetched, "无法下载这个页面。第一次打开时需要联网。"),
+    (GettingReady, "正在准备应用…"),
+    (
+        EngineUnfetched,
+        "应用的一部分还没有下载下来。它会继续尝试；第一次使用需要联网。",
+    ),
     // issue 19
     (SealedGroup, "加密的小组"),
     (

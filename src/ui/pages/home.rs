@@ -78,7 +78,10 @@ pub fn HomePage() -> impl IntoView {
                     on:change=move |ev| sealed.set(event_target_checked(&ev)) />
                 {move || app.t(Key::SealOnCreate)}
             </label>
-            <button type="submit" class="primary">{move || app.t(Key::CreateGroup)}</button>
+            // The engine's chunk may still be on its way on a first visit.
+            <button type="submit" class="primary" disabled=move || !app.ready.get()>
+                {move || app.t(if app.ready.get() { Key::CreateGroup } else { Key::GettingReady })}
+            </button>
         </form>
         <GroupFile />
         <Show when=move || app.offline_ready.get()>
@@ -99,6 +102,7 @@ fn GroupFile() -> impl IntoView {
         };
         input.set_value("");
         leptos::task::spawn_local(async move {
+            let _ = app.store_when_open().await;
             let result = match crate::web::platform::read_file(&file).await {
                 Ok(bytes) => app
                     .open_group_file(&bytes)

@@ -73,6 +73,7 @@ pub fn JoinPage(
                 <p data-testid="invite-change-server">{text}</p>
                 <div class="row">
                     <button type="button" class="primary" data-testid="invite-switch"
+                        disabled=move || !app.ready.get()
                         on:click={
                             let key = key.clone();
                             move |_| app.accept_invite(group, Some(invited.clone()), key.clone())
@@ -107,9 +108,11 @@ pub fn JoinPage(
                 <p data-testid="invite-server">{where_}</p>
                 {sealed_note}
                 <div class="row">
+                    // The engine's chunk may still be on its way on a first visit.
                     <button type="button" class="primary" data-testid="invite-join"
+                        disabled=move || !app.ready.get()
                         on:click=move |_| app.accept_invite(group, invited.clone(), key.clone())>
-                        {app.t(Key::InviteJoin)}
+                        {move || app.t(if app.ready.get() { Key::InviteJoin } else { Key::GettingReady })}
                     </button>
                     <a class="button" href="#/" data-testid="invite-not-now">{app.t(Key::InviteNotNow)}</a>
                 </div>
