@@ -1,6 +1,8 @@
-// The app comes in parts: what a member sees first (home, a group, its
-// garden, an invite) is the first download; every other page is a chunk
-// fetched when it first opens, and the service worker keeps every chunk so
+// The app comes in parts: what a member sees first (home, an invite, the
+// language) is the first download; the engine (automerge, sync, commands)
+// is a chunk fetched at once, behind the first screen; a group and its
+// garden need only that; every other page is a chunk fetched when it first
+// opens, and the service worker keeps every chunk so
 // each page opens offline at the garden after one visit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,7 +31,11 @@ test('the first screen fetches no page chunk, and after one visit every page ope
   await page.getByRole('link', { name: /North lot/ }).click();
   await addPlot(page, 'A1');
   const siteUrl = page.url();
-  assert.deepEqual(chunks, [], 'home, a group and its garden open from the first download');
+  // The engine (automerge, sync, commands) is a chunk of its own, with the
+  // code it shares with pages; no page's own chunk is fetched.
+  assert.ok(chunks.some((path) => path.includes('/split_engine-')), 'the engine comes as a chunk');
+  assert.deepEqual(chunks.filter((path) => /\/split_/.test(path) && !path.includes('/split_engine-')), [],
+    'home, a group and its garden open from the first download');
   // Home says so once the service worker holds the app, every chunk included.
   await page.goto(server.url);
   await page.getByTestId('offline-ready').waitFor({ timeout: 30_000 });
@@ -98,5 +104,34 @@ test('a page whose chunk cannot be fetched says so, and Try again opens it', asy
   await page.locator('#member-name').waitFor();
   assert.equal(await alert.count(), 0);
   assert.equal(refused, 2);
+  assert.deepEqual(errors, []);
+});
+
+test('on a first visit the first screen shows before the engine; an engine that cannot be fetched is said, and tried again', async (t) => {
+  const { context, page, errors } = await launch(t, null, { serviceWorkers: 'block' });
+  let refused = 0;
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await context.route(/\/split_engine-[0-9a-f]+\.wasm$/, async (route) => {
+    if (refused++ === 0) return route.abort('internetdisconnected');
+    await held;
+    return route.continue();
+  });
+  await page.goto(server.url);
+  // Home shows with the engine still away.
+  await page.getByRole('heading', { name: 'Your groups' }).waitFor();
+  const alert = page.getByTestId('engine-unfetched');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /could not be fetched yet/);
+  const create = page.getByRole('button', { name: 'Getting the app ready…' });
+  assert.equal(await create.isDisabled(), true, 'a group cannot be made before the engine is here');
+  // Tried again on its own; once it is here, everything works.
+  release();
+  await page.getByRole('button', { name: 'Create group' }).waitFor({ timeout: 15_000 });
+  assert.equal(await alert.count(), 0);
+  assert.ok(refused >= 2);
+  await page.locator('#group-name').fill('Late Engine Growers');
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await page.getByRole('heading', { name: 'Late Engine Growers' }).waitFor();
   assert.deepEqual(errors, []);
 });
