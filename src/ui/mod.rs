@@ -62,6 +62,8 @@ fn App() -> impl IntoView {
     let app = AppState::start();
     provide_context(app);
     provide_context(meet::Meet::new(app));
+    // A page is drawn anew only when this changes, not whenever it is set.
+    let chosen = Memo::new(move |_| app.lang_chosen.get());
     let page = move || match app.route.get() {
         // What a member sees first is in the first download, and shows
         // before the engine's chunk is here.
@@ -121,7 +123,7 @@ fn App() -> impl IntoView {
             <Show when=move || app.engine_unfetched.get()>
                 <p class="error" role="alert" data-testid="engine-unfetched">{move || app.t(Key::EngineUnfetched)}</p>
             </Show>
-            {move || if app.lang_chosen.get() {
+            {move || if chosen.get() {
                 page()
             } else {
                 pages::settings::FirstRun().into_any()

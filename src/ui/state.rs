@@ -371,7 +371,9 @@ impl AppState {
         }
         // A phone holding groups has been set up, even if localStorage
         // (and the language chosen there) was lost.
-        if !records.is_empty() {
+        // (Set only if it changes: the first screen is showing already,
+        // and setting a signal redraws what reads it, typing and all.)
+        if !records.is_empty() && !self.lang_chosen.get_untracked() {
             self.lang_chosen.set(true);
         }
         self.set_groups(records);
