@@ -64,7 +64,8 @@ fn App() -> impl IntoView {
     provide_context(meet::Meet::new(app));
     // A page is drawn anew only when this changes, not whenever it is set.
     let chosen = Memo::new(move |_| app.lang_chosen.get());
-    let page = move || match app.route.get() {
+    let page = move || {
+        match app.route.get() {
         // What a member sees first is in the first download, and shows
         // before the engine's chunk is here.
         Route::Home => pages::home::HomePage().into_any(),
@@ -101,6 +102,7 @@ fn App() -> impl IntoView {
         Route::Shifts(id, site) => fetched(move || later::shifts(id, site.clone())),
         Route::Log(id, site) => fetched(move || later::log(id, site.clone())),
         Route::Export(id) => fetched(move || later::export(id)),
+    }
     };
     view! {
         <header class="top">

@@ -14,9 +14,9 @@ use crate::core::repo::saving::SaveState;
 use crate::core::repo::sync::{ConnId, Holder, Share, Trouble};
 use crate::core::route::Route;
 use crate::core::seal::{GroupKey, SealError};
+use crate::web::engine::Handle;
 use crate::web::idb::DATABASE;
 use crate::web::platform;
-use crate::web::engine::Handle;
 use crate::web::repo::{OpenError, RepoEvent, SaveKey};
 use crate::web::settings::{KnownGroup, Settings};
 use crate::web::transport::{self, ServerLink, ServerState};
@@ -901,7 +901,7 @@ impl AppState {
             message: self
                 .storage_error
                 .get_untracked()
-                .unwrap_or_else(|| self.t(Key::GettingReady).to_owned()),
+                .unwrap_or_else(|| self.lang.get_untracked().text(Key::GettingReady).to_owned()),
         })
     }
 

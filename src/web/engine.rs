@@ -61,8 +61,12 @@ pub trait Engine {
     fn edit_notes(&self, id: DocumentId, typed: &str, at: &At) -> Result<bool, Refusal>;
     fn notes_now(&self, id: DocumentId) -> Option<(String, Vec<ChangeHash>)>;
     fn heads(&self, id: DocumentId) -> Option<Vec<ChangeHash>>;
-    fn caret_after_merge(&self, id: DocumentId, shown: &[ChangeHash], caret: usize)
-    -> Option<usize>;
+    fn caret_after_merge(
+        &self,
+        id: DocumentId,
+        shown: &[ChangeHash],
+        caret: usize,
+    ) -> Option<usize>;
     fn want(&self, id: DocumentId);
     fn apply(&self, id: DocumentId, command: &Command, at: &At) -> Result<Group, Refusal>;
     fn has_unsaved_changes(&self) -> bool;

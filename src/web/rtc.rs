@@ -21,8 +21,8 @@ use web_sys::{
     RtcSdpType, RtcSessionDescriptionInit,
 };
 
-use super::platform;
 use super::engine::Handle;
+use super::platform;
 use super::repo::Wire;
 use crate::core::meet::{CodeError, Session, Side};
 use crate::core::repo::sync::{ConnId, Link, Share};
