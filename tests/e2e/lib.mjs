@@ -2,7 +2,8 @@
 // app, Debian's Chromium at a phone's size, and screenshots under target/.
 import { createServer } from 'node:http';
 import { readFile, mkdir, mkdtemp } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { rmSync, readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { extname, join, normalize } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
@@ -22,14 +23,27 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** Serves `dir` on 127.0.0.1 like any static host would. */
-export async function serve(dir = DIST, port = 0) {
+/**
+ * Serves `dir` on 127.0.0.1 like any static host would; with `gzip`, bodies
+ * go gzip -9 compressed to a browser that accepts it, as most hosts send them.
+ */
+export async function serve(dir = DIST, port = 0, { gzip = false } = {}) {
+  // Compressed before the first request, as a host stores them, so that
+  // compressing is not timed as transfer.
+  const packed = new Map(gzip ? readdirSync(dir, { recursive: true })
+    .filter((name) => /\.(html|js|wasm|css|json|webmanifest|svg)$/.test(name))
+    .map((name) => [join(dir, name), gzipSync(readFileSync(join(dir, name)), { level: 9 })]) : []);
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
     try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      let body = await readFile(file);
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' };
+      if (packed.has(file) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+        body = packed.get(file);
+        headers['content-encoding'] = 'gzip';
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
