@@ -58,6 +58,8 @@ pub type OpenEngine = fn(&'static str) -> engine::Later<'static, Result<Handle, 
 /// The engine: automerge, the sync engine, IndexedDB's documents and every
 /// command come with this chunk, fetched after the first screen shows (see
 /// `web::engine` for why nothing else may name `Repo`).
+// `fallible` asks for a `Result`: the fetch can fail, the function cannot.
+#[allow(clippy::unnecessary_wraps)]
 #[wasm_split(engine, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn engine() -> Result<OpenEngine, Unfetched> {
     Ok(|database| {

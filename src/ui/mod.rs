@@ -122,7 +122,7 @@ fn App() -> impl IntoView {
         </header>
         <main id="main">
             {move || app.storage_error.get().map(|error| view! { <p class="error" role="alert">{error}</p> })}
-            <Show when=move || app.engine_unfetched.get()>
+            <Show when=move || state::engine_unfetched().get()>
                 <p class="error" role="alert" data-testid="engine-unfetched">{move || app.t(Key::EngineUnfetched)}</p>
             </Show>
             {move || if chosen.get() {

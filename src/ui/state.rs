@@ -94,8 +94,6 @@ pub struct AppState {
     /// `storage_error` says why). Until then the first screen shows without
     /// it: the engine's chunk may still be on its way.
     pub ready: RwSignal<bool>,
-    /// The engine's chunk could not be fetched (yet); tried again until it is.
-    pub engine_unfetched: RwSignal<bool>,
     /// Sync servers by address, and where each connection stands.
     pub servers: RwSignal<BTreeMap<String, ServerState>>,
     /// Bumped whenever peers come or go or sync progresses.
@@ -120,10 +118,18 @@ pub struct AppState {
 }
 
 thread_local! {
+    /// The engine's chunk could not be fetched (yet); tried again until it
+    /// is. Kept here, not in `AppState`, which is copied into every closure.
+    static ENGINE_UNFETCHED: ArcRwSignal<bool> = ArcRwSignal::new(false);
     /// The storage id each sync server gave, by address (see `Settings`);
     /// kept here, not in `AppState`, which is copied into every closure.
     static SERVER_STORAGE: std::cell::RefCell<Option<BTreeMap<String, String>>> =
         const { std::cell::RefCell::new(None) };
+}
+
+/// Whether the engine's chunk could not be fetched (yet) (reactive).
+pub fn engine_unfetched() -> ArcRwSignal<bool> {
+    ENGINE_UNFETCHED.with(Clone::clone)
 }
 
 /// The storage id a sync server gave when last connected.
@@ -174,7 +180,6 @@ impl AppState {
             groups: RwSignal::new(settings.known_groups()),
             opened: RwSignal::new(None),
             ready: RwSignal::new(false),
-            engine_unfetched: RwSignal::new(false),
             servers: RwSignal::new(BTreeMap::new()),
             sync_tick: RwSignal::new(0),
             last_synced: RwSignal::new(None),
@@ -269,16 +274,12 @@ impl AppState {
     /// after the first visit); a failed fetch is said, and tried again.
     async fn fetch_engine(self) -> super::later::OpenEngine {
         loop {
-            match super::later::engine().await {
-                Ok(open) => {
-                    self.engine_unfetched.set(false);
-                    return open;
-                }
-                Err(super::later::Unfetched) => {
-                    self.engine_unfetched.set(true);
-                    platform::sleep(ENGINE_RETRY_MS).await;
-                }
+            if let Ok(open) = super::later::engine().await {
+                engine_unfetched().set(false);
+                return open;
             }
+            engine_unfetched().set(true);
+            platform::sleep(ENGINE_RETRY_MS).await;
         }
     }
 
