@@ -47,5 +47,16 @@ while read -r file named; do mv "$file" "$staging/$named"; done < names
 cp -r snippets "$staging/" 2>/dev/null || true
 
 main=common-ground-$hash
-loader="<link rel=\"modulepreload\" href=\"./$main.js\"><link rel=\"preload\" href=\"./${main}_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin><script type=\"module\">import init from './$main.js'; await init({ module_or_path: './${main}_bg.wasm' });</script>"
+# The engine's chunk and the chunks it needs, as the split loader names them.
+engine=$(node -e '
+  const js = require("fs").readFileSync(process.argv[1], "utf8");
+  const file = (name) => js.match(new RegExp(`const ${name} = makeLoad\\(\\(\\) => \\{\\s*const src = fetch\\(new URL\\("\\./([^"]+)"`))[1];
+  const [, own, deps] = js.match(/__wasm_split_load_engine = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?\n, \[([^\]]*)\]/);
+  const names = [own, ...deps.split(",").map((d) => d.trim()).filter(Boolean).map(file)];
+  console.log(JSON.stringify(names));
+' "$staging/__wasm_split-$hash.js")
+# A phone that has run the app before (it has settings) fetches the engine
+# alongside the first module, from the service worker's cache; a first visit
+# leaves the connection to the first screen and fetches it after.
+loader="<link rel=\"modulepreload\" href=\"./$main.js\"><link rel=\"preload\" href=\"./${main}_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin><script type=\"module\">try { if (localStorage.getItem('common-ground.settings')) for (const name of $engine) { const link = document.createElement('link'); Object.assign(link, { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: './' + name }); document.head.append(link); } } catch {} import init from './$main.js'; await init({ module_or_path: './${main}_bg.wasm' });</script>"
 sed -i "s|</head>|$loader</head>|" "$staging/index.html"

@@ -108,7 +108,8 @@ test('a page whose chunk cannot be fetched says so, and Try again opens it', asy
 });
 
 test('on a first visit the first screen shows before the engine; an engine that cannot be fetched is said, and tried again', async (t) => {
-  const { context, page, errors } = await launch(t, null, { serviceWorkers: 'block' });
+  // A first visit: no settings yet, so the language is asked first.
+  const { context, page, errors } = await launch(t, null, { serviceWorkers: 'block', lang: null });
   let refused = 0;
   let fetched = 0;
   let release;
@@ -120,7 +121,8 @@ test('on a first visit the first screen shows before the engine; an engine that 
     return route.continue();
   });
   await page.goto(server.url);
-  // Home shows with the engine still away.
+  // The language is asked, and home shows, with the engine still away.
+  await page.getByTestId('continue').click();
   await page.getByRole('heading', { name: 'Your groups' }).waitFor();
   const alert = page.getByTestId('engine-unfetched');
   await alert.waitFor();
@@ -136,8 +138,9 @@ test('on a first visit the first screen shows before the engine; an engine that 
   await page.getByRole('button', { name: 'Create group' }).click();
   await page.getByRole('heading', { name: 'Late Engine Growers' }).waitFor();
 
-  // A phone holding groups: home lists them at once, and what is typed
-  // while the engine comes stays typed.
+  // A phone that ran the app before fetches the engine alongside the first
+  // module (a preload the loader then uses: one fetch); home lists its
+  // groups at once, and what is typed while the engine comes stays typed.
   held = new Promise((resolve) => { release = resolve; });
   await page.goto(server.url);
   await page.getByTestId('groups').getByText('Late Engine Growers').waitFor();
