@@ -82,6 +82,9 @@ pub enum SealError {
     Foreign(DocumentId),
     /// A key that is not 32 bytes of base58.
     BadKey,
+    /// Not a refused entry: the log says the group's key was changed, so
+    /// this phone's key reads nothing the group writes from now on.
+    KeyChanged,
 }
 
 impl GroupKey {
@@ -138,10 +141,15 @@ pub enum Content {
     Docs(Vec<(DocumentId, Vec<u8>)>),
     /// The log is full; the group continues in this generation's log.
     Moved(u32),
+    /// The group's key was changed: this log is closed, and the group goes
+    /// on in a log only the new key names. Says nothing more (not the new
+    /// key, not who has it), and pads to the size of [`Content::Moved`].
+    KeyChanged,
 }
 
 const KIND_DOCS: u8 = 0;
 const KIND_MOVED: u8 = 1;
+const KIND_KEY_CHANGED: u8 = 2;
 
 fn associated(group: DocumentId, log: DocumentId, name: &str) -> Vec<u8> {
     let mut aad = b"cg-sealed-v1".to_vec();
@@ -169,6 +177,7 @@ fn encode(content: &Content) -> Vec<u8> {
             out.push(KIND_MOVED);
             out.extend_from_slice(&generation.to_be_bytes());
         }
+        Content::KeyChanged => out.push(KIND_KEY_CHANGED),
     }
     let padded = out.len().div_ceil(PAD) * PAD;
     out.resize(padded.max(PAD), 0);
@@ -202,6 +211,7 @@ fn decode(plain: &[u8]) -> Result<Content, SealError> {
             Ok(Content::Docs(docs))
         }
         KIND_MOVED => Ok(Content::Moved(u32_of(take(4)?)?)),
+        KIND_KEY_CHANGED => Ok(Content::KeyChanged),
         _ => Err(SealError::Newer),
     }
 }
@@ -331,6 +341,9 @@ pub struct Opened {
     pub refused: Vec<(String, SealError)>,
     /// The log says the group moved on to this generation.
     pub moved: Option<u32>,
+    /// The log says the group's key was changed: this phone's key is an
+    /// old one, and reads nothing written from now on.
+    pub key_changed: bool,
 }
 
 /// One phone's view of a group's sealed log.
@@ -421,6 +434,7 @@ impl Sealer {
                 Ok(Content::Moved(generation)) if generation > self.generation => {
                     opened.moved = Some(generation);
                 }
+                Ok(Content::KeyChanged) => opened.key_changed = true,
                 Ok(_) => {}
                 Err(error) => {
                     if self.opened.insert(MOVED.to_owned()) {
@@ -724,6 +738,24 @@ impl Sealer {
                 retire: Vec::new(),
             },
         )
+    }
+
+    /// The note that closes this log because the group's key changed,
+    /// sealed with the old key (this sealer's), so only phones holding the
+    /// old key learn it, and they learn nothing else.
+    pub fn key_changed_note(&self, nonce: [u8; NONCE_BYTES]) -> Write {
+        let note = seal(
+            &self.key,
+            self.group,
+            self.log_id(),
+            MOVED,
+            &Content::KeyChanged,
+            nonce,
+        );
+        Write {
+            put: vec![(MOVED.to_owned(), note)],
+            retire: Vec::new(),
+        }
     }
 
     /// Follows the log to a later generation (another phone rotated it):
@@ -1159,6 +1191,33 @@ mod tests {
         let mut carla = Phone::default();
         Sealer::new(key(), GROUP, 1, &[3; 8], linked_documents).open_new(&next, &mut carla);
         assert_eq!(carla.heads(), ana.heads());
+    }
+
+    #[test]
+    fn a_phone_with_the_old_key_learns_the_key_changed_and_nothing_else() {
+        let (_, sa, mut log) = sealed();
+        let mut ben = Phone::default();
+        let mut sb = sealer(2);
+        assert!(!sb.open_new(&log, &mut ben).key_changed);
+        let heads = ben.heads();
+        // Ana changes the key: the old log gets the note, in the old key.
+        sa.key_changed_note(nonce(7)).apply(&mut log);
+        let opened = sb.open_new(&log, &mut ben);
+        assert!(opened.key_changed);
+        assert_eq!(opened.moved, None);
+        assert!(opened.changed.is_empty() && opened.refused.is_empty());
+        assert_eq!(ben.heads(), heads, "the note changes no document");
+        // As large as a note that the log moved: the server cannot tell
+        // a new key from a full log.
+        let note = moved(&log).expect("a note");
+        let mut full = log.fork();
+        let (moved_note, _) = sealer(3).rotation(&mut Phone::default(), [nonce(8), nonce(9)]);
+        moved_note.apply(&mut full);
+        assert_eq!(note.len(), moved(&full).expect("moved").len());
+        // A phone with another key cannot read the note.
+        let opened = Sealer::new(GroupKey::from_random([43; 32]), GROUP, 0, &[9; 8], linked_documents)
+            .open_new(&log, &mut Phone::default());
+        assert!(!opened.key_changed);
     }
 
     #[test]

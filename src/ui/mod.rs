@@ -73,7 +73,8 @@ fn App() -> impl IntoView {
             server,
             name,
             key,
-        } => view! { <pages::join::JoinPage group=group server=server name=name key=key /> }
+            sealed,
+        } => view! { <pages::join::JoinPage group=group server=server name=name key=key sealed=sealed /> }
             .into_any(),
         Route::BadInvite => pages::join::BadInvitePage().into_any(),
         Route::NotFound => pages::NotFoundPage().into_any(),

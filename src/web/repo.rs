@@ -1021,6 +1021,16 @@ impl Repo {
         {
             return sealed.sealer.log_id();
         }
+        // The key changed here: the old log is closed with a note in the
+        // old key, so phones still holding it say so instead of syncing
+        // into a log nobody reads.
+        let old = self.0.sealed.borrow().get(&group).map(|sealed| {
+            let nonce = platform::random_bytes::<{ seal::NONCE_BYTES }>();
+            (sealed.sealer.log_id(), sealed.sealer.key_changed_note(nonce))
+        });
+        if let Some((old_log, note)) = old {
+            self.write_log(old_log, &[note]);
+        }
         self.0.engine.borrow_mut().seal(group);
         // A new key (or the first): what the old one refused is past.
         self.0.seal_refused.borrow_mut().remove(&group);
@@ -1144,7 +1154,8 @@ impl Repo {
         if !had_group && self.0.engine.borrow().has(group) {
             self.emit(RepoEvent::Arrived(group));
         }
-        for (_, error) in opened.refused {
+        let key_changed = opened.key_changed.then_some(SealError::KeyChanged);
+        for error in opened.refused.into_iter().map(|(_, e)| e).chain(key_changed) {
             self.0
                 .seal_refused
                 .borrow_mut()
@@ -1184,6 +1195,10 @@ impl Repo {
         if !self.0.engine.borrow().has(log) || !self.0.engine.borrow().has(group) {
             return;
         }
+        // Nobody reads a log closed by a new key: nothing more goes there.
+        if self.seal_refused(group) == Some(SealError::KeyChanged) {
+            return;
+        }
         let names: Vec<String> = self
             .0
             .engine
@@ -1221,15 +1236,20 @@ impl Repo {
             }
             writes
         };
-        if writes.is_empty() {
-            return;
+        if !writes.is_empty() {
+            self.write_log(log, &writes);
         }
+    }
+
+    /// Writes entries into a sealed log this phone holds, as one change,
+    /// and hands it to the engine and storage.
+    fn write_log(&self, log: DocumentId, writes: &[seal::Write]) {
         {
             let mut engine = self.0.engine.borrow_mut();
             let Some(doc) = engine.document_mut(log) else {
                 return;
             };
-            for write in &writes {
+            for write in writes {
                 write.apply(doc.doc_mut());
             }
             doc.doc_mut().commit();

@@ -24,9 +24,23 @@ pub fn JoinPage(
     name: Option<String>,
     /// A sealed group's key (checked by the route).
     key: Option<String>,
+    /// The link says the group is sealed (with its key or without).
+    sealed: bool,
 ) -> impl IntoView {
     let app = expect_context::<AppState>();
     let key = key.and_then(|key| GroupKey::parse(&key).ok());
+    // A sealed group's link that lost its key (a messenger cut it, someone
+    // copied half): without the key nothing the server keeps can be read,
+    // so the phone says so now and asks the server nothing, not even
+    // whether it holds this group.
+    if sealed && key.is_none() && app.key_of(group).is_none() {
+        return view! {
+            <h1>{move || app.t(Key::InviteTitle)}</h1>
+            <p class="error" role="alert" data-testid="invite-needs-key">{move || app.t(Key::SealNeedsKey)}</p>
+            <p><a class="list-link" href="#/">{move || app.t(Key::YourGroups)}</a></p>
+        }
+        .into_any();
+    }
     let sealed_note = key.is_some().then(|| {
         view! { <p data-testid="invite-sealed">{move || app.t(Key::InviteSealed)}</p> }
     });
