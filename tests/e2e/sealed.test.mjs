@@ -97,6 +97,24 @@ test('two phones converge on a sealed group through the npm server, which keeps 
   assert.match(invite, /[?&]key=/, 'the invite carries the key');
   assert.ok(invite.indexOf('#') < invite.indexOf('key='), 'the key is in the fragment');
 
+  // The same invite with its key lost on the way (a messenger cut it): the
+  // phone says at once that the group is sealed and it needs the key, and
+  // asks the server nothing (not even whether it holds the group).
+  const keyless = invite.replace(/&key=[^&]*/, '');
+  assert.ok(!keyless.includes('key='), keyless);
+  const eve = await launch(t);
+  const sockets = [];
+  eve.page.on('websocket', (ws) => sockets.push(ws.url()));
+  const opened = Date.now();
+  await eve.page.goto(keyless);
+  await eve.page.getByTestId('invite-needs-key').getByText(/sealed.*lost the key/).waitFor({ timeout: 5_000 });
+  assert.ok(Date.now() - opened < 5_000, 'said at once');
+  assert.equal(await eve.page.getByRole('button', { name: 'Join the group' }).count(), 0, 'nothing to join without the key');
+  await shot(eve.page, 'sealed-invite-without-key');
+  await eve.page.waitForTimeout(1_000);
+  assert.deepEqual(sockets, [], 'no connection to the server');
+  assert.deepEqual(eve.errors, []);
+
   // Ben joins by the invite: the group comes out of the sealed log.
   const ben = await launch(t);
   await ben.page.goto(invite);
@@ -181,6 +199,10 @@ test('two phones converge on a sealed group through the npm server, which keeps 
   await dana.page.getByTestId('plots').getByText('Offlinepear', { exact: true }).waitFor();
   await ben.page.goto(siteUrl);
   await ben.page.getByTestId('plots').getByText('Offlinepear', { exact: true }).waitFor();
+  // Ben's phone, with the old key, is told the key changed (the old log's
+  // closing note, sealed in the old key) and reads nothing written after.
+  await ben.page.getByTestId('seal-key-changed').getByText(/key was changed/).waitFor({ timeout: 30_000 });
+  await shot(ben.page, 'sealed-key-changed');
   await ben.page.waitForTimeout(3_000);
   assert.ok(!(await ben.page.getByTestId('plots').textContent()).includes('Afterkey'), 'the old key read a plot written after the change');
   for (const phone of [ana, ben, carla, dana]) assert.deepEqual(phone.errors, []);
