@@ -220,10 +220,10 @@ impl Route {
                     ("key", key),
                 ]
                 .into_iter()
-                    .filter_map(|(key, value)| {
-                        Some(format!("{key}={}", percent_encode(value.as_ref()?)))
-                    })
-                    .collect();
+                .filter_map(|(key, value)| {
+                    Some(format!("{key}={}", percent_encode(value.as_ref()?)))
+                })
+                .collect();
                 if query.is_empty() {
                     format!("#/join/{}", group.url())
                 } else {

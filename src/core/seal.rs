@@ -50,6 +50,62 @@ pub const COMPACT_AFTER: usize = 64;
 /// to the next generation's log (retired entries stay in an automerge
 /// document's history, so only a new log bounds what the server keeps).
 pub const ROTATE_AFTER_BYTES: usize = 4 * 1024 * 1024;
+/// When a log is compacted and when it moves to the next generation: the
+/// constants above, unless a test or bench asks for smaller ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Entries a log holds before it is compacted (or moved).
+    pub compact_after: usize,
+    /// Bytes of a log's history past which compaction time moves the
+    /// group to the next generation's log instead.
+    pub rotate_after_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            compact_after: COMPACT_AFTER,
+            rotate_after_bytes: ROTATE_AFTER_BYTES,
+        }
+    }
+}
+
+impl Limits {
+    /// Reads `"<entries>,<bytes>"` (a device setting for tests and
+    /// benches); `None` when it is not two numbers, the first at least 2.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (entries, bytes) = text.split_once(',')?;
+        let compact_after: usize = entries.trim().parse().ok()?;
+        let rotate_after_bytes = bytes.trim().parse().ok()?;
+        (compact_after >= 2).then_some(Self {
+            compact_after,
+            rotate_after_bytes,
+        })
+    }
+
+    /// What a log of `entries` entries and `history` bytes of history
+    /// needs now.
+    pub const fn due(&self, entries: usize, history: usize) -> Due {
+        if entries < self.compact_after {
+            Due::Nothing
+        } else if history >= self.rotate_after_bytes {
+            Due::Rotate
+        } else {
+            Due::Compact
+        }
+    }
+}
+
+/// What a log needs, by [`Limits::due`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    Nothing,
+    /// One snapshot entry, and the entries it covers retired.
+    Compact,
+    /// A snapshot in the next generation's log, and a note in this one.
+    Rotate,
+}
+
 /// The root key of a log whose group moved on to a newer log: its value is
 /// a sealed entry saying which generation.
 const MOVED: &str = "moved";
@@ -759,12 +815,17 @@ impl Sealer {
     }
 
     /// Follows the log to a later generation (another phone rotated it):
-    /// entries there are opened afresh.
+    /// entries there are opened afresh, and what the new log holds is
+    /// learnt from it. Changes this phone sealed into the old log after
+    /// the other phone's snapshot are sealed again into the new one, so
+    /// nothing written across a rotation is left behind in a log that is
+    /// no longer read.
     pub fn follow(&mut self, generation: u32) {
         if generation > self.generation {
             self.generation = generation;
             self.opened.clear();
             self.applied.clear();
+            self.covered.clear();
         }
     }
 }
@@ -1215,9 +1276,63 @@ mod tests {
         moved_note.apply(&mut full);
         assert_eq!(note.len(), moved(&full).expect("moved").len());
         // A phone with another key cannot read the note.
-        let opened = Sealer::new(GroupKey::from_random([43; 32]), GROUP, 0, &[9; 8], linked_documents)
-            .open_new(&log, &mut Phone::default());
+        let opened = Sealer::new(
+            GroupKey::from_random([43; 32]),
+            GROUP,
+            0,
+            &[9; 8],
+            linked_documents,
+        )
+        .open_new(&log, &mut Phone::default());
         assert!(!opened.key_changed);
+    }
+
+    #[test]
+    fn a_change_written_into_the_old_log_while_another_phone_moved_it_is_not_lost() {
+        let (mut ana, mut sa, mut log_a) = sealed();
+        let mut ben = Phone::default();
+        let mut sb = sealer(2);
+        sb.open_new(&log_a, &mut ben);
+        let mut log_b = log_a.fork();
+        log_b.set_actor(automerge::ActorId::from([2; 16]));
+        // Ben writes into generation 0 while Ana, not seeing it, moves on.
+        add_member(&mut ben, "m4", "Written during the move");
+        assert!(sb.seal_new(&mut log_b, &mut ben, nonce(2)));
+        let mut next = sa.rotate(&mut log_a, &mut ana, [nonce(3), nonce(4)]);
+        log_a.merge(&mut log_b).expect("merge");
+        // Ben hears the log moved, follows, reads the new log and seals
+        // what it lacks there.
+        let opened = sb.open_new(&log_a, &mut ben);
+        assert_eq!(opened.moved, Some(1));
+        sb.follow(1);
+        sb.open_new(&next, &mut ben);
+        assert!(sb.seal_new(&mut next, &mut ben, nonce(5)));
+        // A phone that only ever reads the new log has Ben's member.
+        let mut carla = Phone::default();
+        Sealer::new(key(), GROUP, 1, &[3; 8], linked_documents).open_new(&next, &mut carla);
+        assert!(
+            carla
+                .members(GROUP)
+                .contains(&"Written during the move".to_owned())
+        );
+        assert_eq!(carla.heads(), ben.heads());
+    }
+
+    #[test]
+    fn limits_say_when_to_compact_and_when_to_move() {
+        let limits = Limits::default();
+        assert_eq!(limits.due(COMPACT_AFTER - 1, 10), Due::Nothing);
+        assert_eq!(limits.due(COMPACT_AFTER, 10), Due::Compact);
+        assert_eq!(limits.due(COMPACT_AFTER, ROTATE_AFTER_BYTES), Due::Rotate);
+        assert_eq!(
+            Limits::parse("4, 1000"),
+            Some(Limits {
+                compact_after: 4,
+                rotate_after_bytes: 1000
+            })
+        );
+        assert_eq!(Limits::parse("1,1000"), None);
+        assert_eq!(Limits::parse("many"), None);
     }
 
     #[test]

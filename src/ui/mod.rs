@@ -62,7 +62,8 @@ fn App() -> impl IntoView {
     let app = AppState::start();
     provide_context(app);
     provide_context(meet::Meet::new(app));
-    let page = move || match app.route.get() {
+    let page = move || {
+        match app.route.get() {
         // What a member sees first is in the first download.
         Route::Home => pages::home::HomePage().into_any(),
         Route::Group(id) => view! { <pages::group::GroupPage id=id /> }.into_any(),
@@ -94,6 +95,7 @@ fn App() -> impl IntoView {
         Route::Shifts(id, site) => fetched(move || later::shifts(id, site.clone())),
         Route::Log(id, site) => fetched(move || later::log(id, site.clone())),
         Route::Export(id) => fetched(move || later::export(id)),
+    }
     };
     view! {
         <header class="top">

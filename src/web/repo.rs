@@ -127,6 +127,9 @@ struct Inner {
     author: [u8; 8],
     /// Per sealed group, why the last entry that did not open was refused.
     seal_refused: RefCell<HashMap<DocumentId, SealError>>,
+    /// What each connection was asked to share, before sealed logs in it
+    /// are brought up to date (see [`Repo::sealed_share`]).
+    shares: RefCell<HashMap<ConnId, Share>>,
 }
 
 /// One sealed group on this phone.
@@ -134,6 +137,11 @@ struct Sealed {
     sealer: Sealer,
     /// A write of new changes into the log is waiting to run.
     scheduled: bool,
+    /// The group's earlier logs this page load knew (older generations,
+    /// an old key's), oldest first: a server offered one of them is
+    /// offered the current log instead, and the last one besides, so its
+    /// closing note reaches the server even after a reconnect.
+    earlier: Vec<DocumentId>,
 }
 
 /// How long new changes wait before they are sealed into one entry: a
@@ -192,6 +200,7 @@ impl Repo {
             sealed: RefCell::default(),
             author: platform::random_bytes::<8>(),
             seal_refused: RefCell::default(),
+            shares: RefCell::default(),
         })))
     }
 
@@ -586,7 +595,18 @@ impl Repo {
         let linked = self.meetings_of(id);
         // A sealed group's log goes too: it is this group, sealed.
         let log = self.sealed_log(id);
-        let ids: Vec<DocumentId> = std::iter::once(id).chain(linked).chain(log).collect();
+        let earlier = self
+            .0
+            .sealed
+            .borrow()
+            .get(&id)
+            .map(|sealed| sealed.earlier.clone())
+            .unwrap_or_default();
+        let ids: Vec<DocumentId> = std::iter::once(id)
+            .chain(linked)
+            .chain(log)
+            .chain(earlier)
+            .collect();
         self.0.removed.borrow_mut().extend(ids.iter().copied());
         for doc in &ids {
             self.0.ledger.borrow_mut().forget(&SaveKey::Doc(*doc));
@@ -788,6 +808,8 @@ impl Repo {
         let conn = self.0.next_conn.get();
         self.0.next_conn.set(conn + 1);
         self.0.wires.borrow_mut().insert(conn, wire);
+        self.0.shares.borrow_mut().insert(conn, share.clone());
+        let share = self.sealed_share(share);
         self.0.engine.borrow_mut().connect(conn, link, share);
         self.drive();
         conn
@@ -818,6 +840,7 @@ impl Repo {
     /// A connection closed.
     pub fn disconnect(&self, conn: ConnId) {
         self.0.wires.borrow_mut().remove(&conn);
+        self.0.shares.borrow_mut().remove(&conn);
         self.0.engine.borrow_mut().disconnect(conn);
         self.drive();
     }
@@ -827,10 +850,13 @@ impl Repo {
         self.0.engine.borrow_mut().leave(conn);
         self.drive();
         self.0.wires.borrow_mut().remove(&conn);
+        self.0.shares.borrow_mut().remove(&conn);
     }
 
     /// Changes which groups a server connection is offered.
     pub fn set_share(&self, conn: ConnId, share: Share) {
+        self.0.shares.borrow_mut().insert(conn, share.clone());
+        let share = self.sealed_share(share);
         self.0.engine.borrow_mut().set_share(conn, share);
         self.drive();
     }
@@ -1026,11 +1052,19 @@ impl Repo {
         // into a log nobody reads.
         let old = self.0.sealed.borrow().get(&group).map(|sealed| {
             let nonce = platform::random_bytes::<{ seal::NONCE_BYTES }>();
-            (sealed.sealer.log_id(), sealed.sealer.key_changed_note(nonce))
+            let mut earlier = sealed.earlier.clone();
+            earlier.push(sealed.sealer.log_id());
+            (earlier, sealed.sealer.key_changed_note(nonce))
         });
-        if let Some((old_log, note)) = old {
-            self.write_log(old_log, &[note]);
-        }
+        let earlier = match old {
+            Some((earlier, note)) => {
+                if let Some(old_log) = earlier.last() {
+                    self.write_log(*old_log, &[note]);
+                }
+                earlier
+            }
+            None => Vec::new(),
+        };
         self.0.engine.borrow_mut().seal(group);
         // A new key (or the first): what the old one refused is past.
         self.0.seal_refused.borrow_mut().remove(&group);
@@ -1041,29 +1075,110 @@ impl Repo {
             Sealed {
                 sealer,
                 scheduled: false,
+                earlier,
             },
         );
         let repo = self.clone();
+        let key = key.clone();
         wasm_bindgen_futures::spawn_local(async move {
             // The group and its meetings as stored here come first: the log
             // is merged into them, never read in their place.
             let _ = repo.open_group(group).await;
-            if let Err(OpenError::NotHere) = repo.load(log).await
-                && !repo.0.engine.borrow().has(log)
-            {
-                // No phone has written it yet, or this phone never read
-                // it: an empty log, which syncing with the server fills.
-                let empty = automerge::AutoCommit::new().with_actor(repo.0.actor.clone());
-                repo.0
-                    .engine
-                    .borrow_mut()
-                    .add_document(StoredDoc::new(log, empty), Vec::new());
-                repo.drive();
+            // The newest generation of the log stored here is where this
+            // phone left off: the ones before it are not read again.
+            let stored = repo.0.store.document_ids().await.unwrap_or_default();
+            let newest = (1..u32::MAX)
+                .take_while(|generation| stored.contains(&key.log_id(group, *generation)))
+                .last();
+            if let Some(generation) = newest {
+                repo.move_to(group, generation).await;
+            } else {
+                repo.load_log(log).await;
+                repo.open_log(group);
+                repo.seal_soon(group);
             }
-            repo.open_log(group);
-            repo.seal_soon(group);
         });
         log
+    }
+
+    /// Loads a sealed log from IndexedDB, or starts it empty: no phone has
+    /// written it yet, or this phone never read it, and syncing with the
+    /// server fills it.
+    async fn load_log(&self, log: DocumentId) {
+        if let Err(OpenError::NotHere) = self.load(log).await
+            && !self.0.engine.borrow().has(log)
+        {
+            let empty = automerge::AutoCommit::new().with_actor(self.0.actor.clone());
+            self.0
+                .engine
+                .borrow_mut()
+                .add_document(StoredDoc::new(log, empty), Vec::new());
+            self.drive();
+        }
+    }
+
+    /// Follows a sealed group to a later generation of its log (another
+    /// phone moved it, or this phone left off there): the new log is
+    /// loaded and read, servers are offered it, and what it lacks is sealed.
+    async fn move_to(&self, group: DocumentId, generation: u32) {
+        let log = {
+            let mut sealed = self.0.sealed.borrow_mut();
+            let Some(sealed) = sealed.get_mut(&group) else {
+                return;
+            };
+            if generation <= sealed.sealer.generation() {
+                return;
+            }
+            sealed.earlier.push(sealed.sealer.log_id());
+            sealed.sealer.follow(generation);
+            sealed.sealer.log_id()
+        };
+        self.reshare();
+        self.load_log(log).await;
+        self.open_log(group);
+        self.seal_soon(group);
+    }
+
+    /// Offers every server connection its sealed groups' current logs.
+    fn reshare(&self) {
+        let shares: Vec<(ConnId, Share)> = self
+            .0
+            .shares
+            .borrow()
+            .iter()
+            .map(|(conn, share)| (*conn, share.clone()))
+            .collect();
+        for (conn, share) in shares {
+            let share = self.sealed_share(share);
+            self.0.engine.borrow_mut().set_share(conn, share);
+        }
+        self.drive();
+    }
+
+    /// A server's share with each sealed log brought up to date: a log
+    /// that moved on (or whose key changed) stands for the group's current
+    /// log and itself, so its closing note reaches the server too.
+    fn sealed_share(&self, share: Share) -> Share {
+        let Share::Server(ids) = share else {
+            return share;
+        };
+        let sealed = self.0.sealed.borrow();
+        let mut offered = std::collections::BTreeSet::new();
+        for id in ids {
+            let group = sealed
+                .values()
+                .find(|s| s.sealer.log_id() == id || s.earlier.contains(&id));
+            match group {
+                Some(group) => {
+                    offered.insert(group.sealer.log_id());
+                    offered.extend(group.earlier.last());
+                }
+                None => {
+                    offered.insert(id);
+                }
+            }
+        }
+        Share::Server(offered)
     }
 
     /// Why an entry of a sealed group's log did not open, if one did not.
@@ -1154,8 +1269,19 @@ impl Repo {
         if !had_group && self.0.engine.borrow().has(group) {
             self.emit(RepoEvent::Arrived(group));
         }
+        if let Some(generation) = opened.moved {
+            let repo = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                repo.move_to(group, generation).await;
+            });
+        }
         let key_changed = opened.key_changed.then_some(SealError::KeyChanged);
-        for error in opened.refused.into_iter().map(|(_, e)| e).chain(key_changed) {
+        for error in opened
+            .refused
+            .into_iter()
+            .map(|(_, e)| e)
+            .chain(key_changed)
+        {
             self.0
                 .seal_refused
                 .borrow_mut()
@@ -1211,6 +1337,22 @@ impl Repo {
                     .collect()
             })
             .unwrap_or_default();
+        let limits = seal_limits();
+        let due = if limits.due(names.len(), 0) == seal::Due::Nothing {
+            seal::Due::Nothing
+        } else {
+            // Only now is the history measured (a save of the whole log).
+            let history = self
+                .0
+                .engine
+                .borrow_mut()
+                .document_mut(log)
+                .map_or(0, |doc| seal::history_bytes(doc.doc_mut()));
+            limits.due(names.len(), history)
+        };
+        if due == seal::Due::Rotate {
+            return self.rotate(group, log);
+        }
         let writes = {
             let mut sealed = self.0.sealed.borrow_mut();
             let Some(sealed) = sealed.get_mut(&group) else {
@@ -1222,7 +1364,7 @@ impl Repo {
                 actor: self.0.actor.clone(),
             };
             let mut writes: Vec<seal::Write> = Vec::new();
-            if names.len() >= seal::COMPACT_AFTER {
+            if due == seal::Due::Compact {
                 writes.push(sealed.sealer.compaction(
                     &names,
                     &mut docs,
@@ -1239,6 +1381,41 @@ impl Repo {
         if !writes.is_empty() {
             self.write_log(log, &writes);
         }
+    }
+
+    /// Moves a sealed group to the next generation's log: a snapshot there,
+    /// a sealed note in the old one; servers are offered both.
+    fn rotate(&self, group: DocumentId, old: DocumentId) {
+        let rotated = {
+            let mut sealed = self.0.sealed.borrow_mut();
+            let Some(sealed) = sealed.get_mut(&group) else {
+                return;
+            };
+            let mut engine = self.0.engine.borrow_mut();
+            let mut docs = EngineDocs {
+                engine: &mut engine,
+                actor: self.0.actor.clone(),
+            };
+            let nonces = [
+                platform::random_bytes::<{ seal::NONCE_BYTES }>(),
+                platform::random_bytes::<{ seal::NONCE_BYTES }>(),
+            ];
+            let (note, first) = sealed.sealer.rotation(&mut docs, nonces);
+            sealed.earlier.push(old);
+            (note, first, sealed.sealer.log_id())
+        };
+        let (note, first, log) = rotated;
+        let mut doc = automerge::AutoCommit::new().with_actor(self.0.actor.clone());
+        first.apply(&mut doc);
+        doc.commit();
+        self.0
+            .engine
+            .borrow_mut()
+            .add_document(StoredDoc::new(log, doc), Vec::new());
+        self.drive();
+        self.save(log);
+        self.write_log(old, &[note]);
+        self.reshare();
     }
 
     /// Writes entries into a sealed log this phone holds, as one change,
@@ -1267,4 +1444,15 @@ impl Repo {
             let _ = repo.0.store.put_raw(&key, &state).await;
         });
     }
+}
+
+/// This device's sealed-log limits: the defaults, unless localStorage
+/// holds `common-ground.seal-limits` (`"<entries>,<bytes>"`), which tests
+/// and benches set to see compaction and rotation in seconds.
+fn seal_limits() -> seal::Limits {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|storage| storage.get_item("common-ground.seal-limits").ok().flatten())
+        .and_then(|text| seal::Limits::parse(&text))
+        .unwrap_or_default()
 }
