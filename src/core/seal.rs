@@ -149,6 +149,11 @@ impl GroupKey {
         Self(bytes)
     }
 
+    /// The key's bytes, as an updates file carries them.
+    pub const fn as_bytes(&self) -> &[u8; KEY_BYTES] {
+        &self.0
+    }
+
     /// The key as invite links carry it (base58).
     pub fn to_text(&self) -> String {
         bs58::encode(self.0).into_string()

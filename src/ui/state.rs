@@ -852,7 +852,22 @@ impl AppState {
         if let Some(group) = repo.group(id) {
             self.remember(id, &group.name);
         }
+        self.take_key_from_file(id, bytes);
         Ok(id)
+    }
+
+    /// A sealed group's key carried by an updates file (the member who
+    /// wrote it chose so) is kept, when this phone has no key for the
+    /// group: a file never replaces a key this phone holds, as it may be
+    /// older than a change of key.
+    pub fn take_key_from_file(self, id: DocumentId, bytes: &[u8]) {
+        let Some(key) = crate::core::updates::key_in(bytes) else {
+            return;
+        };
+        if self.key_of(id).is_none() {
+            self.update_group(id, |group| group.key = Some(key.to_text()));
+            self.sync_servers();
+        }
     }
 
     fn remember(self, id: DocumentId, name: &str) {

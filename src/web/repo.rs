@@ -743,6 +743,20 @@ impl Repo {
         Some(updates::pack(group, &docs))
     }
 
+    /// [`Repo::updates_file`] with a sealed group's key in it, for a member
+    /// who chose to send the key with the file; `None` when the group is
+    /// not sealed on this phone.
+    pub fn sealed_updates_file(&self, group: DocumentId) -> Option<Vec<u8>> {
+        let key = self.0.sealed.borrow().get(&group)?.sealer.key().clone();
+        let engine = self.0.engine.borrow();
+        let doc = engine.document(group)?;
+        let ids = std::iter::once(group).chain(linked_documents(doc.doc()));
+        let docs: Vec<(DocumentId, Vec<u8>)> = ids
+            .filter_map(|id| Some((id, engine.document(id)?.doc().clone().save())))
+            .collect();
+        Some(updates::pack_keyed(group, &docs, Some(&key)))
+    }
+
     /// Merges an updates file opened in `expected` (or, with `None`, to bring
     /// its group onto this phone): the group, then only the meetings it
     /// links. Returns the group and how many documents it brought news to.

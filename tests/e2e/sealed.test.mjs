@@ -5,11 +5,11 @@
 // "Change the group's key" a phone with the old key reads nothing new.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as A from '@automerge/automerge';
 import { parseAutomergeUrl } from '@automerge/automerge-repo';
-import { serve, launch, shot, startSyncServer, saved, addGarden, addPlot } from './lib.mjs';
+import { serve, launch, shot, startSyncServer, saved, addGarden, addPlot, scratchDir } from './lib.mjs';
 
 let app;
 before(async () => { app = await serve(); });
@@ -205,5 +205,113 @@ test('two phones converge on a sealed group through the npm server, which keeps 
   await shot(ben.page, 'sealed-key-changed');
   await ben.page.waitForTimeout(3_000);
   assert.ok(!(await ben.page.getByTestId('plots').textContent()).includes('Afterkey'), 'the old key read a plot written after the change');
+  for (const phone of [ana, ben, carla, dana]) assert.deepEqual(phone.errors, []);
+});
+
+/** The ids of the documents the server keeps (its data directory names each by two levels). */
+async function documentsOnServer(dir) {
+  const ids = new Set();
+  for (const { path } of await filesUnder(dir)) {
+    const parts = path.slice(dir.length + 1).split('/');
+    if (parts.length >= 3) ids.add(parts[0] + parts[1]);
+  }
+  return ids;
+}
+
+test('a growing sealed log moves to a new log, a phone offline across the move catches up, and a file can carry the key', async (t) => {
+  const server = await startSyncServer(t);
+  // Limits small enough to see a move in seconds: compact (or move) at 4
+  // entries, move whenever the log's history has any bytes.
+  const limits = (page) => page.evaluate(() => localStorage.setItem('common-ground.seal-limits', '4,1'));
+  const ana = await launch(t);
+  const page = ana.page;
+  await page.goto(app.url);
+  await limits(page);
+  await page.getByLabel('Group name').fill('Moving Growers');
+  await page.getByTestId('seal-new-group').check();
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Moving Growers' }).waitFor();
+  const groupUrl = `${app.url}${groupHref(page)}`;
+  await addGarden(page, 'Birch Lot');
+  await page.getByRole('link', { name: /Birch Lot/ }).click();
+  const siteUrl = page.url();
+  await page.goto(`${groupUrl}/share`);
+  await page.getByLabel('Sync server address').fill(server.url);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('unshared').getByText('Everything here is also on the sync server').waitFor({ timeout: 20_000 });
+  const invite = await page.getByTestId('invite-link').inputValue();
+
+  const ben = await launch(t);
+  await ben.page.goto(app.url);
+  await limits(ben.page);
+  await ben.page.goto(invite);
+  await ben.page.getByRole('button', { name: 'Join the group' }).click();
+  await ben.page.goto(siteUrl);
+  await ben.page.getByRole('heading', { level: 1, name: 'Birch Lot' }).waitFor({ timeout: 30_000 });
+  const before = await documentsOnServer(server.dataDir);
+
+  // Ben is offline while Ana writes enough that the log moves on.
+  await ben.context.setOffline(true);
+  await page.goto(siteUrl);
+  for (const plot of ['Rowan1', 'Rowan2', 'Rowan3', 'Rowan4', 'Rowan5', 'Rowan6']) {
+    await addPlot(page, plot);
+    await saved(page);
+    await page.waitForTimeout(600); // each its own sealed entry
+  }
+  await page.goto(`${groupUrl}/share`);
+  await page.getByTestId('unshared').getByText('Everything here is also on the sync server').waitFor({ timeout: 20_000 });
+  const after = await documentsOnServer(server.dataDir);
+  assert.ok(after.size > before.size, `the log moved to a new document on the server (${before.size} → ${after.size})`);
+
+  // Ben comes back: he reads the note in the old log, follows, and has
+  // every plot; what he adds then reaches Ana through the new log.
+  await ben.context.setOffline(false);
+  for (const plot of ['Rowan1', 'Rowan6']) {
+    await ben.page.getByTestId('plots').getByText(plot, { exact: true }).waitFor({ timeout: 45_000 });
+  }
+  await addPlot(ben.page, 'Benrowan');
+  await saved(ben.page);
+  await page.goto(siteUrl);
+  await page.getByTestId('plots').getByText('Benrowan', { exact: true }).waitFor({ timeout: 30_000 });
+
+  // A phone joining now by the same invite reads it all.
+  const carla = await launch(t);
+  await carla.page.goto(invite);
+  await carla.page.getByRole('button', { name: 'Join the group' }).click();
+  await carla.page.getByRole('heading', { level: 1, name: 'Moving Growers' }).waitFor({ timeout: 30_000 });
+  await carla.page.goto(siteUrl);
+  for (const plot of ['Rowan1', 'Rowan6', 'Benrowan']) {
+    await carla.page.getByTestId('plots').getByText(plot, { exact: true }).waitFor({ timeout: 30_000 });
+  }
+
+  // An updates file: without the key unless Ana ticks the box.
+  await page.goto(`${groupUrl}/phones`);
+  const box = page.getByTestId('updates-with-key');
+  assert.equal(await box.isChecked(), false, 'off by default');
+  await box.check();
+  await shot(page, 'sealed-updates-with-key');
+  const files = await scratchDir('cg-sealed-files-');
+  t.after(() => rm(files, { recursive: true, force: true }));
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Share updates as a file' }).click(),
+  ]);
+  const path = join(files, 'keyed.cgupdates');
+  await download.saveAs(path);
+  // Dana opens it: she has the group and its key, so her phone syncs the
+  // sealed group through the server (she only adds the server).
+  const dana = await launch(t);
+  await dana.page.goto(app.url);
+  await dana.page.locator('#group-file').setInputFiles(path);
+  await dana.page.getByRole('heading', { level: 1, name: 'Moving Growers' }).waitFor();
+  await dana.page.goto(`${groupUrl}/share`);
+  await dana.page.getByTestId('sealed-on').waitFor();
+  await dana.page.getByLabel('Sync server address').fill(server.url);
+  await dana.page.getByRole('button', { name: 'Save' }).click();
+  await page.goto(siteUrl);
+  await addPlot(page, 'Afterfile');
+  await saved(page);
+  await dana.page.goto(siteUrl);
+  await dana.page.getByTestId('plots').getByText('Afterfile', { exact: true }).waitFor({ timeout: 30_000 });
   for (const phone of [ana, ben, carla, dana]) assert.deepEqual(phone.errors, []);
 });
