@@ -359,6 +359,13 @@ fn bytes_at(log: &AutoCommit, key: &str) -> Option<Vec<u8>> {
     }
 }
 
+/// The names of a log's entries (not their bytes).
+pub fn names(log: &AutoCommit) -> Vec<String> {
+    log.keys(automerge::ROOT)
+        .filter(|key| key != MOVED)
+        .collect()
+}
+
 /// The sealed "moved" entry of a log, if its group moved on.
 pub fn moved(log: &AutoCommit) -> Option<Vec<u8>> {
     bytes_at(log, MOVED)
@@ -421,8 +428,10 @@ pub struct Sealer {
     /// phone's documents covers, so the only entries compaction retires.
     /// One refused (a newer version's) is left for phones that can read it.
     applied: BTreeSet<String>,
-    /// Per document, the changes the log is known to hold.
-    covered: BTreeMap<DocumentId, BTreeSet<ChangeHash>>,
+    /// Per document, the heads of what the log is known to hold: every
+    /// change before them is in the log too. A frontier, not every hash
+    /// ever sealed, so it stays a few hashes however long the history.
+    covered: BTreeMap<DocumentId, Vec<ChangeHash>>,
     links_of: LinksOf,
 }
 
@@ -477,7 +486,34 @@ impl Sealer {
     /// the guard, and only then merged. Idempotent: changes already here
     /// change nothing.
     pub fn open_new(&mut self, log: &AutoCommit, docs: &mut dyn Docs) -> Opened {
-        self.open_entries(entries(log), moved(log), docs)
+        let new = self.unopened(log);
+        self.open_entries(new, moved(log), docs)
+    }
+
+    /// The entries of `log` this sealer has not opened: only their bytes
+    /// are read, so the work of a change is what it brought. Entries no
+    /// longer in the log (retired) are forgotten here, so what this phone
+    /// remembers of a log is bounded by the log.
+    pub fn unopened(&mut self, log: &AutoCommit) -> Vec<(String, Vec<u8>)> {
+        let names = names(log);
+        let present: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+        self.opened
+            .retain(|name| name == MOVED || present.contains(name.as_str()));
+        self.applied.retain(|name| present.contains(name.as_str()));
+        names
+            .into_iter()
+            .filter(|name| !self.opened.contains(name))
+            .filter_map(|name| {
+                let bytes = bytes_at(log, &name)?;
+                Some((name, bytes))
+            })
+            .collect()
+    }
+
+    /// How many change hashes this sealer keeps to know what the log
+    /// holds (a frontier per document).
+    pub fn known_hashes(&self) -> usize {
+        self.covered.values().map(Vec::len).sum()
     }
 
     /// [`Sealer::open_new`] for a log held elsewhere: its entries and its
@@ -584,7 +620,8 @@ impl Sealer {
                 docs.add(id, doc);
                 any
             };
-            self.covered.entry(id).or_default().extend(part.hashes());
+            let old = self.covered.remove(&id).unwrap_or_default();
+            self.covered.insert(id, part.frontier(&old));
             if now_changed {
                 changed.push(id);
             }
@@ -617,15 +654,11 @@ impl Sealer {
             if changes.is_empty() {
                 continue;
             }
-            let mut new: Vec<ChangeHash> = changes.iter().map(Change::hash).collect();
+            // The log now holds what it held and these: all up to the heads.
+            let new = doc.get_heads();
             // A document the log holds nothing of goes as a save: automerge's
             // columns are several times smaller than its changes one by one.
             let bytes = if have.is_empty() {
-                new = doc
-                    .get_changes_meta(&[])
-                    .into_iter()
-                    .map(|m| m.hash)
-                    .collect();
                 doc.save()
             } else {
                 changes
@@ -641,7 +674,7 @@ impl Sealer {
         }
         let entry = self.entry(&Content::Docs(parts), nonce);
         for (id, new) in hashes {
-            self.covered.entry(id).or_default().extend(new);
+            self.covered.insert(id, new);
         }
         Some(Write {
             put: vec![entry],
@@ -670,13 +703,15 @@ impl Sealer {
 
     /// The changes of `doc` the log holds (and this phone has).
     fn in_log(&self, id: DocumentId, doc: &mut AutoCommit) -> Vec<ChangeHash> {
-        self.covered.get(&id).map_or_else(Vec::new, |covered| {
-            covered
-                .iter()
-                .copied()
-                .filter(|hash| doc.get_change_meta_by_hash(hash).is_some())
-                .collect()
-        })
+        self.covered
+            .get(&id)
+            .map_or_else(Vec::new, |covered: &Vec<ChangeHash>| {
+                covered
+                    .iter()
+                    .copied()
+                    .filter(|hash| doc.get_change_meta_by_hash(hash).is_some())
+                    .collect()
+            })
     }
 
     /// A new entry under a name never used: the author is one page load,
@@ -740,12 +775,7 @@ impl Sealer {
         for id in ids {
             if let Some(doc) = docs.get(id) {
                 let save = doc.save();
-                let hashes: Vec<ChangeHash> = doc
-                    .get_changes_meta(&[])
-                    .into_iter()
-                    .map(|m| m.hash)
-                    .collect();
-                self.covered.entry(id).or_default().extend(hashes);
+                self.covered.insert(id, doc.get_heads());
                 parts.push((id, save));
             }
         }
@@ -860,15 +890,36 @@ impl Part {
         Ok(Self::Changes(changes))
     }
 
-    fn hashes(&mut self) -> Vec<ChangeHash> {
-        match self {
-            Self::Changes(changes) => changes.iter().map(Change::hash).collect(),
-            Self::Save(doc) => doc
-                .get_changes_meta(&[])
-                .into_iter()
-                .map(|m| m.hash)
-                .collect(),
-        }
+    /// The heads of what the log holds of a document once it holds this
+    /// part too, given the heads `old` it held before: the part's own heads,
+    /// and those of `old` the part does not build on.
+    fn frontier(&mut self, old: &[ChangeHash]) -> Vec<ChangeHash> {
+        let mut out: Vec<ChangeHash> = match self {
+            Self::Changes(changes) => {
+                let hashes: BTreeSet<ChangeHash> = changes.iter().map(Change::hash).collect();
+                let deps: BTreeSet<ChangeHash> = changes
+                    .iter()
+                    .flat_map(|c| c.deps().iter().copied())
+                    .collect();
+                old.iter()
+                    .chain(&hashes)
+                    .copied()
+                    .filter(|hash| !deps.contains(hash))
+                    .collect()
+            }
+            Self::Save(doc) => {
+                let mut out: Vec<ChangeHash> = old
+                    .iter()
+                    .copied()
+                    .filter(|hash| doc.get_change_meta_by_hash(hash).is_none())
+                    .collect();
+                out.extend(doc.get_heads());
+                out
+            }
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     fn merge_into(&self, doc: &mut AutoCommit) -> Result<(), SealError> {

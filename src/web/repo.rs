@@ -1215,7 +1215,7 @@ impl Repo {
         let log = self.sealed_log(group)?;
         let mut engine = self.0.engine.borrow_mut();
         let doc = engine.document_mut(log)?.doc_mut();
-        Some((seal::entries(doc).len(), seal::history_bytes(doc)))
+        Some((seal::names(doc).len(), seal::history_bytes(doc)))
     }
 
     /// The sealed group whose log `id` is.
@@ -1249,12 +1249,17 @@ impl Repo {
         let Some(log) = self.sealed_log(group) else {
             return;
         };
-        let read = self
-            .0
-            .engine
-            .borrow()
-            .document(log)
-            .map(|doc| (seal::entries(doc.doc()), seal::moved(doc.doc())));
+        // Only the entries not opened yet are read out of the log.
+        let read = {
+            let mut sealed = self.0.sealed.borrow_mut();
+            let Some(sealed) = sealed.get_mut(&group) else {
+                return;
+            };
+            let engine = self.0.engine.borrow();
+            engine
+                .document(log)
+                .map(|doc| (sealed.sealer.unopened(doc.doc()), seal::moved(doc.doc())))
+        };
         let Some((entries, moved)) = read else { return };
         let had_group = self.0.engine.borrow().has(group);
         let opened = {
@@ -1344,12 +1349,7 @@ impl Repo {
             .engine
             .borrow()
             .document(log)
-            .map(|doc| {
-                seal::entries(doc.doc())
-                    .into_iter()
-                    .map(|(name, _)| name)
-                    .collect()
-            })
+            .map(|doc| seal::names(doc.doc()))
             .unwrap_or_default();
         let limits = seal_limits();
         let due = if limits.due(names.len(), 0) == seal::Due::Nothing {
