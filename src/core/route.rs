@@ -53,6 +53,9 @@ pub enum Route {
         /// the link), so that a link whose key was lost on the way still
         /// says so, and the phone asks for the key instead of the server.
         sealed: bool,
+        /// The generation of the sealed log when the link was made, so a
+        /// new phone starts there instead of fetching every earlier log.
+        generation: u32,
     },
     /// An invite link cut short or damaged on the way (a messenger broke
     /// the line, a character was lost): it says so, not "no such page".
@@ -131,6 +134,12 @@ impl Route {
                     Some(_) => return Self::BadInvite,
                 };
                 let sealed = key.is_some() || field("sealed").is_some();
+                // A generation that does not read is 0: the phone then
+                // follows the logs' notes from the first.
+                let generation = field("gen")
+                    .flatten()
+                    .and_then(|g| g.parse().ok())
+                    .unwrap_or(0);
                 match (group(id), field("server")) {
                     (Some(group), None) => Self::Join {
                         group,
@@ -138,6 +147,7 @@ impl Route {
                         name,
                         key,
                         sealed,
+                        generation,
                     },
                     (Some(group), Some(Some(server))) if !server.is_empty() => Self::Join {
                         group,
@@ -145,6 +155,7 @@ impl Route {
                         name,
                         key,
                         sealed,
+                        generation,
                     },
                     _ => Self::BadInvite,
                 }
@@ -209,14 +220,17 @@ impl Route {
                 name,
                 key,
                 sealed,
+                generation,
             } => {
                 // The key last: a link cut short loses it first, and keeps
                 // the word that the group is sealed.
                 let sealed = (*sealed || key.is_some()).then(|| "1".to_owned());
+                let generation = (*generation > 0).then(|| generation.to_string());
                 let query: Vec<String> = [
                     ("server", server),
                     ("sealed", &sealed),
                     ("name", name),
+                    ("gen", &generation),
                     ("key", key),
                 ]
                 .into_iter()
@@ -324,6 +338,7 @@ mod tests {
                 name: None,
                 key: None,
                 sealed: false,
+                generation: 0,
             },
             Route::Join {
                 group: id,
@@ -331,6 +346,7 @@ mod tests {
                 name: None,
                 key: None,
                 sealed: false,
+                generation: 0,
             },
             Route::Join {
                 group: id,
@@ -338,6 +354,7 @@ mod tests {
                 name: Some("Jardín & Co = 花园".into()),
                 key: None,
                 sealed: false,
+                generation: 0,
             },
             Route::Join {
                 group: id,
@@ -345,6 +362,7 @@ mod tests {
                 name: Some("Eastside".into()),
                 key: None,
                 sealed: false,
+                generation: 0,
             },
             Route::Join {
                 group: id,
@@ -352,6 +370,7 @@ mod tests {
                 name: Some("Eastside".into()),
                 key: Some(crate::core::seal::GroupKey::from_random([5; 32]).to_text()),
                 sealed: true,
+                generation: 3,
             },
         ] {
             assert_eq!(Route::parse(&route.href()), route);
@@ -375,6 +394,7 @@ mod tests {
             name: None,
             key: None,
             sealed: false,
+            generation: 0,
         }
         .href();
         assert!(href.starts_with("#/join/automerge:"));
@@ -393,6 +413,7 @@ mod tests {
             name: None,
             key: Some(key.clone()),
             sealed: true,
+            generation: 0,
         }
         .href();
         assert!(href.ends_with(&format!("&key={key}")));
@@ -409,6 +430,7 @@ mod tests {
             name: Some("Eastside".into()),
             key: Some(key.clone()),
             sealed: true,
+            generation: 0,
         }
         .href();
         let lost = href.replace(&format!("&key={key}"), "");
@@ -421,6 +443,7 @@ mod tests {
                 name: Some("Eastside".into()),
                 key: None,
                 sealed: true,
+                generation: 0,
             }
         );
     }
@@ -433,6 +456,7 @@ mod tests {
             name: None,
             key: None,
             sealed: false,
+            generation: 0,
         }
         .href();
         let at = href.find('?').unwrap();

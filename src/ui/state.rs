@@ -595,8 +595,28 @@ impl AppState {
     }
 
     /// The member said yes to an invite (the join page asks first).
-    pub fn accept_invite(self, group: DocumentId, server: Option<String>, key: Option<GroupKey>) {
+    pub fn accept_invite(
+        self,
+        group: DocumentId,
+        server: Option<String>,
+        key: Option<GroupKey>,
+        generation: u32,
+    ) {
+        // A sealed group's log starts where the invite says, not at the
+        // first generation (each earlier one would be fetched in full).
+        if let (Some(repo), true) = (self.repo(), key.is_some()) {
+            repo.seal_from_generation(group, generation);
+        }
         self.join(group, server, key);
+    }
+
+    /// The generation of a sealed group's log on this phone (reactive on
+    /// sync progress), for invites.
+    pub fn sealed_generation(self, id: DocumentId) -> u32 {
+        self.sync_tick.track();
+        self.repo()
+            .and_then(|repo| repo.sealed_generation(id))
+            .unwrap_or(0)
     }
 
     /// Opens an invite link: remembers the group, its server and its key,

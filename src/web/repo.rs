@@ -130,6 +130,8 @@ struct Inner {
     /// What each connection was asked to share, before sealed logs in it
     /// are brought up to date (see [`Repo::sealed_share`]).
     shares: RefCell<HashMap<ConnId, Share>>,
+    /// Per sealed group, the generation an invite said its log is at.
+    start_at: RefCell<HashMap<DocumentId, u32>>,
 }
 
 /// One sealed group on this phone.
@@ -143,6 +145,10 @@ struct Sealed {
     /// closing note reaches the server even after a reconnect.
     earlier: Vec<DocumentId>,
 }
+
+/// The highest log generation looked for in storage (each at most a
+/// rotation's 4 MB of history: far more than a group writes).
+const MAX_GENERATIONS: u32 = 1024;
 
 /// How long new changes wait before they are sealed into one entry: a
 /// member typing notes makes one entry a pause, not one a keystroke.
@@ -201,6 +207,7 @@ impl Repo {
             author: platform::random_bytes::<8>(),
             seal_refused: RefCell::default(),
             shares: RefCell::default(),
+            start_at: RefCell::default(),
         })))
     }
 
@@ -1100,10 +1107,14 @@ impl Repo {
             let _ = repo.open_group(group).await;
             // The newest generation of the log stored here is where this
             // phone left off: the ones before it are not read again.
+            // (Generations need not all be here: a phone that joined at
+            // one starts there.) An invite's generation counts too.
             let stored = repo.0.store.document_ids().await.unwrap_or_default();
-            let newest = (1..u32::MAX)
-                .take_while(|generation| stored.contains(&key.log_id(group, *generation)))
-                .last();
+            let invited = repo.0.start_at.borrow().get(&group).copied();
+            let newest = (1..=MAX_GENERATIONS)
+                .filter(|generation| stored.contains(&key.log_id(group, *generation)))
+                .chain(invited.filter(|g| *g > 0))
+                .max();
             if let Some(generation) = newest {
                 repo.move_to(group, generation).await;
             } else {
@@ -1113,6 +1124,30 @@ impl Repo {
             }
         });
         log
+    }
+
+    /// Starts a sealed group's log at `generation` (an invite's), not at
+    /// the first: the earlier logs need not be fetched.
+    pub fn seal_from_generation(&self, group: DocumentId, generation: u32) {
+        if generation == 0 {
+            return;
+        }
+        self.0.start_at.borrow_mut().insert(group, generation);
+        if self.0.sealed.borrow().contains_key(&group) {
+            let repo = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                repo.move_to(group, generation).await;
+            });
+        }
+    }
+
+    /// The generation of a sealed group's log on this phone.
+    pub fn sealed_generation(&self, group: DocumentId) -> Option<u32> {
+        self.0
+            .sealed
+            .borrow()
+            .get(&group)
+            .map(|sealed| sealed.sealer.generation())
     }
 
     /// Loads a sealed log from IndexedDB, or starts it empty: no phone has

@@ -205,8 +205,19 @@ test('two phones converge on a sealed group through the npm server, which keeps 
   await shot(ben.page, 'sealed-key-changed');
   await ben.page.waitForTimeout(3_000);
   assert.ok(!(await ben.page.getByTestId('plots').textContent()).includes('Afterkey'), 'the old key read a plot written after the change');
-  for (const phone of [ana, ben, carla, dana]) assert.deepEqual(phone.errors, []);
+  for (const phone of [ana, ben, carla, dana, fay]) assert.deepEqual(phone.errors, []);
 });
+
+/** How many documents this phone's IndexedDB holds. */
+const storedDocuments = (page) => page.evaluate(() => new Promise((resolve, reject) => {
+  const open = indexedDB.open('automerge');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const keys = open.result.transaction('documents').objectStore('documents').getAllKeys();
+    keys.onsuccess = () => resolve(new Set(keys.result.filter((k) => k.length === 3).map((k) => k[0])).size);
+    keys.onerror = () => reject(keys.error);
+  };
+}));
 
 /** The ids of the documents the server keeps (its data directory names each by two levels). */
 async function documentsOnServer(dir) {
@@ -284,6 +295,26 @@ test('a growing sealed log moves to a new log, a phone offline across the move c
     await carla.page.getByTestId('plots').getByText(plot, { exact: true }).waitFor({ timeout: 30_000 });
   }
 
+  // An invite made now names the log's generation: a phone joining by it
+  // reads everything without fetching the old log at all.
+  await page.goto(`${groupUrl}/share`);
+  const later = await page.getByTestId('invite-link').inputValue();
+  assert.match(later, /[?&]gen=1&key=/, 'the invite names the generation, before the key');
+  const fay = await launch(t);
+  await fay.page.goto(later);
+  await fay.page.getByRole('button', { name: 'Join the group' }).click();
+  await fay.page.getByRole('heading', { level: 1, name: 'Moving Growers' }).waitFor({ timeout: 30_000 });
+  await fay.page.goto(siteUrl);
+  for (const plot of ['Rowan1', 'Rowan6', 'Benrowan']) {
+    await fay.page.getByTestId('plots').getByText(plot, { exact: true }).waitFor({ timeout: 30_000 });
+  }
+  await saved(fay.page);
+  await saved(carla.page);
+  // Carla (an invite from before the move) fetched both logs; Fay only the new one.
+  const [carlaHolds, fayHolds] = [await storedDocuments(carla.page), await storedDocuments(fay.page)];
+  assert.equal(fayHolds, 2, 'the group and the current log only');
+  assert.ok(carlaHolds > fayHolds, `an invite from before the move fetched the old log too (${carlaHolds})`);
+
   // An updates file: without the key unless Ana ticks the box.
   await page.goto(`${groupUrl}/phones`);
   const box = page.getByTestId('updates-with-key');
@@ -313,5 +344,5 @@ test('a growing sealed log moves to a new log, a phone offline across the move c
   await saved(page);
   await dana.page.goto(siteUrl);
   await dana.page.getByTestId('plots').getByText('Afterfile', { exact: true }).waitFor({ timeout: 30_000 });
-  for (const phone of [ana, ben, carla, dana]) assert.deepEqual(phone.errors, []);
+  for (const phone of [ana, ben, carla, dana, fay]) assert.deepEqual(phone.errors, []);
 });

@@ -26,6 +26,8 @@ pub fn JoinPage(
     key: Option<String>,
     /// The link says the group is sealed (with its key or without).
     sealed: bool,
+    /// The sealed log's generation when the link was made.
+    generation: u32,
 ) -> impl IntoView {
     let app = expect_context::<AppState>();
     let key = key.and_then(|key| GroupKey::parse(&key).ok());
@@ -89,7 +91,7 @@ pub fn JoinPage(
                     <button type="button" class="primary" data-testid="invite-switch"
                         on:click={
                             let key = key.clone();
-                            move |_| app.accept_invite(group, Some(invited.clone()), key.clone())
+                            move |_| app.accept_invite(group, Some(invited.clone()), key.clone(), generation)
                         }>
                         {switch}
                     </button>
@@ -122,7 +124,7 @@ pub fn JoinPage(
                 {sealed_note}
                 <div class="row">
                     <button type="button" class="primary" data-testid="invite-join"
-                        on:click=move |_| app.accept_invite(group, invited.clone(), key.clone())>
+                        on:click=move |_| app.accept_invite(group, invited.clone(), key.clone(), generation)>
                         {app.t(Key::InviteJoin)}
                     </button>
                     <a class="button" href="#/" data-testid="invite-not-now">{app.t(Key::InviteNotNow)}</a>

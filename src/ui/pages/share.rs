@@ -67,6 +67,7 @@ fn ShareView(id: DocumentId) -> impl IntoView {
                 // browsers never send to a web server.
                 key: app.key_of(id),
                 sealed: app.key_of(id).is_some(),
+                generation: app.sealed_generation(id),
             };
             format!("{page}{}", join.href())
         })
