@@ -205,7 +205,7 @@ test('two phones converge on a sealed group through the npm server, which keeps 
   await shot(ben.page, 'sealed-key-changed');
   await ben.page.waitForTimeout(3_000);
   assert.ok(!(await ben.page.getByTestId('plots').textContent()).includes('Afterkey'), 'the old key read a plot written after the change');
-  for (const phone of [ana, ben, carla, dana, fay]) assert.deepEqual(phone.errors, []);
+  for (const phone of [ana, ben, carla, dana]) assert.deepEqual(phone.errors, []);
 });
 
 /** How many documents this phone's IndexedDB holds. */
@@ -299,7 +299,7 @@ test('a growing sealed log moves to a new log, a phone offline across the move c
   // reads everything without fetching the old log at all.
   await page.goto(`${groupUrl}/share`);
   const later = await page.getByTestId('invite-link').inputValue();
-  assert.match(later, /[?&]gen=1&key=/, 'the invite names the generation, before the key');
+  assert.match(later, /[?&]gen=[1-9]\d*&key=/, 'the invite names the generation, before the key');
   const fay = await launch(t);
   await fay.page.goto(later);
   await fay.page.getByRole('button', { name: 'Join the group' }).click();
