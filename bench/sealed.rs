@@ -308,6 +308,60 @@ fn sealed(docs: &BTreeMap<DocumentId, AutoCommit>) -> Run {
     }
 }
 
+/// Per change, as a phone does it after each edit: seal what is new into
+/// the log, open it on a second phone, and count what is left to seal (the
+/// status line). 60 edits after the first save, below compaction.
+struct PerChange {
+    /// Change hashes the sealer keeps to know what the log holds.
+    known: usize,
+    seal: Duration,
+    open: Duration,
+    count: Duration,
+}
+
+const CHANGES: u32 = 60;
+
+fn per_change(docs: &BTreeMap<DocumentId, AutoCommit>) -> PerChange {
+    let group = id(1, 0);
+    let key = GroupKey::from_random([7; 32]);
+    let mut mine = Phone(docs.clone());
+    let mut sa = Sealer::new(key.clone(), group, 0, &[1; 8], linked_documents);
+    let mut log = AutoCommit::new().with_actor(ActorId::from([1; 16]));
+    sa.seal_new(&mut log, &mut mine, [3; 24]);
+    log.commit();
+    let mut his = Phone(BTreeMap::new());
+    let mut sb = Sealer::new(key, group, 0, &[2; 8], linked_documents);
+    sb.open_new(&log, &mut his);
+    let (mut seal_t, mut open_t, mut count_t) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    for n in 0..CHANGES as usize {
+        edit_plot(mine.0.get_mut(&group).expect("group"), n);
+        let t = Instant::now();
+        sa.seal_new(
+            &mut log,
+            &mut mine,
+            [u8::try_from(n % 250).unwrap_or(0); 24],
+        );
+        log.commit();
+        seal_t += t.elapsed();
+        let t = Instant::now();
+        sb.open_new(&log, &mut his);
+        open_t += t.elapsed();
+        let t = Instant::now();
+        assert_eq!(sa.unsealed(&mut mine), 0);
+        count_t += t.elapsed();
+    }
+    assert_eq!(
+        his.0.get_mut(&group).expect("group").get_heads(),
+        mine.0.get_mut(&group).expect("group").get_heads()
+    );
+    PerChange {
+        known: sa.known_hashes(),
+        seal: seal_t / CHANGES,
+        open: open_t / CHANGES,
+        count: count_t / CHANGES,
+    }
+}
+
 fn kb(bytes: usize) -> String {
     // Tenths of a KB; far below 2^32 bytes.
     let tenths = u32::try_from(bytes.div_ceil(102)).unwrap_or(u32::MAX);
@@ -336,4 +390,20 @@ fn main() {
             r.edits_time.as_secs_f64() * 1000.0
         );
     }
+    let mut runs: Vec<PerChange> = (0..5).map(|_| per_change(&docs)).collect();
+    runs.sort_by_key(|r| r.seal + r.open + r.count);
+    let r = &runs[2];
+    let changes: usize = docs
+        .values()
+        .map(|doc| doc.clone().get_changes_meta(&[]).len())
+        .sum();
+    println!(
+        "Per change, {CHANGES} edits one by one ({changes} changes in the history): \
+         seal {:.0} µs, open on another phone {:.0} µs, count what is unsealed {:.0} µs; \
+         hashes kept to know what the log holds: {}",
+        r.seal.as_secs_f64() * 1e6,
+        r.open.as_secs_f64() * 1e6,
+        r.count.as_secs_f64() * 1e6,
+        r.known,
+    );
 }

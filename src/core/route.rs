@@ -49,6 +49,13 @@ pub enum Route {
         /// A sealed group's key (base58, checked): only phones with it can
         /// read what the server keeps of the group.
         key: Option<String>,
+        /// The group is sealed. Said apart from the key (and before it in
+        /// the link), so that a link whose key was lost on the way still
+        /// says so, and the phone asks for the key instead of the server.
+        sealed: bool,
+        /// The generation of the sealed log when the link was made, so a
+        /// new phone starts there instead of fetching every earlier log.
+        generation: u32,
     },
     /// An invite link cut short or damaged on the way (a messenger broke
     /// the line, a character was lost): it says so, not "no such page".
@@ -126,18 +133,29 @@ impl Route {
                     }
                     Some(_) => return Self::BadInvite,
                 };
+                let sealed = key.is_some() || field("sealed").is_some();
+                // A generation that does not read is 0: the phone then
+                // follows the logs' notes from the first.
+                let generation = field("gen")
+                    .flatten()
+                    .and_then(|g| g.parse().ok())
+                    .unwrap_or(0);
                 match (group(id), field("server")) {
                     (Some(group), None) => Self::Join {
                         group,
                         server: None,
                         name,
                         key,
+                        sealed,
+                        generation,
                     },
                     (Some(group), Some(Some(server))) if !server.is_empty() => Self::Join {
                         group,
                         server: Some(server),
                         name,
                         key,
+                        sealed,
+                        generation,
                     },
                     _ => Self::BadInvite,
                 }
@@ -201,13 +219,25 @@ impl Route {
                 server,
                 name,
                 key,
+                sealed,
+                generation,
             } => {
-                let query: Vec<String> = [("server", server), ("key", key), ("name", name)]
-                    .into_iter()
-                    .filter_map(|(key, value)| {
-                        Some(format!("{key}={}", percent_encode(value.as_ref()?)))
-                    })
-                    .collect();
+                // The key last: a link cut short loses it first, and keeps
+                // the word that the group is sealed.
+                let sealed = (*sealed || key.is_some()).then(|| "1".to_owned());
+                let generation = (*generation > 0).then(|| generation.to_string());
+                let query: Vec<String> = [
+                    ("server", server),
+                    ("sealed", &sealed),
+                    ("name", name),
+                    ("gen", &generation),
+                    ("key", key),
+                ]
+                .into_iter()
+                .filter_map(|(key, value)| {
+                    Some(format!("{key}={}", percent_encode(value.as_ref()?)))
+                })
+                .collect();
                 if query.is_empty() {
                     format!("#/join/{}", group.url())
                 } else {
@@ -307,30 +337,40 @@ mod tests {
                 server: None,
                 name: None,
                 key: None,
+                sealed: false,
+                generation: 0,
             },
             Route::Join {
                 group: id,
                 server: Some("wss://sync.example.org:3030/path?x=1&y=ü".into()),
                 name: None,
                 key: None,
+                sealed: false,
+                generation: 0,
             },
             Route::Join {
                 group: id,
                 server: Some("wss://sync.example.org".into()),
                 name: Some("Jardín & Co = 花园".into()),
                 key: None,
+                sealed: false,
+                generation: 0,
             },
             Route::Join {
                 group: id,
                 server: None,
                 name: Some("Eastside".into()),
                 key: None,
+                sealed: false,
+                generation: 0,
             },
             Route::Join {
                 group: id,
                 server: Some("wss://sync.example.org".into()),
                 name: Some("Eastside".into()),
                 key: Some(crate::core::seal::GroupKey::from_random([5; 32]).to_text()),
+                sealed: true,
+                generation: 3,
             },
         ] {
             assert_eq!(Route::parse(&route.href()), route);
@@ -353,6 +393,8 @@ mod tests {
             server: Some("ws://127.0.0.1:3030".into()),
             name: None,
             key: None,
+            sealed: false,
+            generation: 0,
         }
         .href();
         assert!(href.starts_with("#/join/automerge:"));
@@ -370,10 +412,40 @@ mod tests {
             server: None,
             name: None,
             key: Some(key.clone()),
+            sealed: true,
+            generation: 0,
         }
         .href();
-        assert!(href.ends_with(&format!("?key={key}")));
+        assert!(href.ends_with(&format!("&key={key}")));
         assert_eq!(Route::parse(&href[..href.len() - 3]), Route::BadInvite);
+    }
+
+    #[test]
+    fn an_invite_that_lost_its_key_still_says_the_group_is_sealed() {
+        let key = crate::core::seal::GroupKey::from_random([5; 32]).to_text();
+        let group = DocumentId::from_bytes([3; 16]);
+        let href = Route::Join {
+            group,
+            server: Some("wss://sync.example.org".into()),
+            name: Some("Eastside".into()),
+            key: Some(key.clone()),
+            sealed: true,
+            generation: 0,
+        }
+        .href();
+        let lost = href.replace(&format!("&key={key}"), "");
+        assert!(!lost.contains("key"), "{lost}");
+        assert_eq!(
+            Route::parse(&lost),
+            Route::Join {
+                group,
+                server: Some("wss://sync.example.org".into()),
+                name: Some("Eastside".into()),
+                key: None,
+                sealed: true,
+                generation: 0,
+            }
+        );
     }
 
     #[test]
@@ -383,6 +455,8 @@ mod tests {
             server: Some("wss://sync.example.org".into()),
             name: None,
             key: None,
+            sealed: false,
+            generation: 0,
         }
         .href();
         let at = href.find('?').unwrap();

@@ -50,6 +50,62 @@ pub const COMPACT_AFTER: usize = 64;
 /// to the next generation's log (retired entries stay in an automerge
 /// document's history, so only a new log bounds what the server keeps).
 pub const ROTATE_AFTER_BYTES: usize = 4 * 1024 * 1024;
+/// When a log is compacted and when it moves to the next generation: the
+/// constants above, unless a test or bench asks for smaller ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Entries a log holds before it is compacted (or moved).
+    pub compact_after: usize,
+    /// Bytes of a log's history past which compaction time moves the
+    /// group to the next generation's log instead.
+    pub rotate_after_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            compact_after: COMPACT_AFTER,
+            rotate_after_bytes: ROTATE_AFTER_BYTES,
+        }
+    }
+}
+
+impl Limits {
+    /// Reads `"<entries>,<bytes>"` (a device setting for tests and
+    /// benches); `None` when it is not two numbers, the first at least 2.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (entries, bytes) = text.split_once(',')?;
+        let compact_after: usize = entries.trim().parse().ok()?;
+        let rotate_after_bytes = bytes.trim().parse().ok()?;
+        (compact_after >= 2).then_some(Self {
+            compact_after,
+            rotate_after_bytes,
+        })
+    }
+
+    /// What a log of `entries` entries and `history` bytes of history
+    /// needs now.
+    pub const fn due(&self, entries: usize, history: usize) -> Due {
+        if entries < self.compact_after {
+            Due::Nothing
+        } else if history >= self.rotate_after_bytes {
+            Due::Rotate
+        } else {
+            Due::Compact
+        }
+    }
+}
+
+/// What a log needs, by [`Limits::due`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    Nothing,
+    /// One snapshot entry, and the entries it covers retired.
+    Compact,
+    /// A snapshot in the next generation's log, and a note in this one.
+    Rotate,
+}
+
 /// The root key of a log whose group moved on to a newer log: its value is
 /// a sealed entry saying which generation.
 const MOVED: &str = "moved";
@@ -82,12 +138,20 @@ pub enum SealError {
     Foreign(DocumentId),
     /// A key that is not 32 bytes of base58.
     BadKey,
+    /// Not a refused entry: the log says the group's key was changed, so
+    /// this phone's key reads nothing the group writes from now on.
+    KeyChanged,
 }
 
 impl GroupKey {
     /// A key from 32 random bytes made by the shell.
     pub const fn from_random(bytes: [u8; KEY_BYTES]) -> Self {
         Self(bytes)
+    }
+
+    /// The key's bytes, as an updates file carries them.
+    pub const fn as_bytes(&self) -> &[u8; KEY_BYTES] {
+        &self.0
     }
 
     /// The key as invite links carry it (base58).
@@ -138,10 +202,15 @@ pub enum Content {
     Docs(Vec<(DocumentId, Vec<u8>)>),
     /// The log is full; the group continues in this generation's log.
     Moved(u32),
+    /// The group's key was changed: this log is closed, and the group goes
+    /// on in a log only the new key names. Says nothing more (not the new
+    /// key, not who has it), and pads to the size of [`Content::Moved`].
+    KeyChanged,
 }
 
 const KIND_DOCS: u8 = 0;
 const KIND_MOVED: u8 = 1;
+const KIND_KEY_CHANGED: u8 = 2;
 
 fn associated(group: DocumentId, log: DocumentId, name: &str) -> Vec<u8> {
     let mut aad = b"cg-sealed-v1".to_vec();
@@ -169,6 +238,7 @@ fn encode(content: &Content) -> Vec<u8> {
             out.push(KIND_MOVED);
             out.extend_from_slice(&generation.to_be_bytes());
         }
+        Content::KeyChanged => out.push(KIND_KEY_CHANGED),
     }
     let padded = out.len().div_ceil(PAD) * PAD;
     out.resize(padded.max(PAD), 0);
@@ -202,6 +272,7 @@ fn decode(plain: &[u8]) -> Result<Content, SealError> {
             Ok(Content::Docs(docs))
         }
         KIND_MOVED => Ok(Content::Moved(u32_of(take(4)?)?)),
+        KIND_KEY_CHANGED => Ok(Content::KeyChanged),
         _ => Err(SealError::Newer),
     }
 }
@@ -288,6 +359,13 @@ fn bytes_at(log: &AutoCommit, key: &str) -> Option<Vec<u8>> {
     }
 }
 
+/// The names of a log's entries (not their bytes).
+pub fn names(log: &AutoCommit) -> Vec<String> {
+    log.keys(automerge::ROOT)
+        .filter(|key| key != MOVED)
+        .collect()
+}
+
 /// The sealed "moved" entry of a log, if its group moved on.
 pub fn moved(log: &AutoCommit) -> Option<Vec<u8>> {
     bytes_at(log, MOVED)
@@ -331,6 +409,9 @@ pub struct Opened {
     pub refused: Vec<(String, SealError)>,
     /// The log says the group moved on to this generation.
     pub moved: Option<u32>,
+    /// The log says the group's key was changed: this phone's key is an
+    /// old one, and reads nothing written from now on.
+    pub key_changed: bool,
 }
 
 /// One phone's view of a group's sealed log.
@@ -347,8 +428,10 @@ pub struct Sealer {
     /// phone's documents covers, so the only entries compaction retires.
     /// One refused (a newer version's) is left for phones that can read it.
     applied: BTreeSet<String>,
-    /// Per document, the changes the log is known to hold.
-    covered: BTreeMap<DocumentId, BTreeSet<ChangeHash>>,
+    /// Per document, the heads of what the log is known to hold: every
+    /// change before them is in the log too. A frontier, not every hash
+    /// ever sealed, so it stays a few hashes however long the history.
+    covered: BTreeMap<DocumentId, Vec<ChangeHash>>,
     links_of: LinksOf,
 }
 
@@ -403,7 +486,34 @@ impl Sealer {
     /// the guard, and only then merged. Idempotent: changes already here
     /// change nothing.
     pub fn open_new(&mut self, log: &AutoCommit, docs: &mut dyn Docs) -> Opened {
-        self.open_entries(entries(log), moved(log), docs)
+        let new = self.unopened(log);
+        self.open_entries(new, moved(log), docs)
+    }
+
+    /// The entries of `log` this sealer has not opened: only their bytes
+    /// are read, so the work of a change is what it brought. Entries no
+    /// longer in the log (retired) are forgotten here, so what this phone
+    /// remembers of a log is bounded by the log.
+    pub fn unopened(&mut self, log: &AutoCommit) -> Vec<(String, Vec<u8>)> {
+        let names = names(log);
+        let present: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+        self.opened
+            .retain(|name| name == MOVED || present.contains(name.as_str()));
+        self.applied.retain(|name| present.contains(name.as_str()));
+        names
+            .into_iter()
+            .filter(|name| !self.opened.contains(name))
+            .filter_map(|name| {
+                let bytes = bytes_at(log, &name)?;
+                Some((name, bytes))
+            })
+            .collect()
+    }
+
+    /// How many change hashes this sealer keeps to know what the log
+    /// holds (a frontier per document).
+    pub fn known_hashes(&self) -> usize {
+        self.covered.values().map(Vec::len).sum()
     }
 
     /// [`Sealer::open_new`] for a log held elsewhere: its entries and its
@@ -421,6 +531,7 @@ impl Sealer {
                 Ok(Content::Moved(generation)) if generation > self.generation => {
                     opened.moved = Some(generation);
                 }
+                Ok(Content::KeyChanged) => opened.key_changed = true,
                 Ok(_) => {}
                 Err(error) => {
                     if self.opened.insert(MOVED.to_owned()) {
@@ -509,7 +620,8 @@ impl Sealer {
                 docs.add(id, doc);
                 any
             };
-            self.covered.entry(id).or_default().extend(part.hashes());
+            let old = self.covered.remove(&id).unwrap_or_default();
+            self.covered.insert(id, part.frontier(&old));
             if now_changed {
                 changed.push(id);
             }
@@ -542,15 +654,11 @@ impl Sealer {
             if changes.is_empty() {
                 continue;
             }
-            let mut new: Vec<ChangeHash> = changes.iter().map(Change::hash).collect();
+            // The log now holds what it held and these: all up to the heads.
+            let new = doc.get_heads();
             // A document the log holds nothing of goes as a save: automerge's
             // columns are several times smaller than its changes one by one.
             let bytes = if have.is_empty() {
-                new = doc
-                    .get_changes_meta(&[])
-                    .into_iter()
-                    .map(|m| m.hash)
-                    .collect();
                 doc.save()
             } else {
                 changes
@@ -566,7 +674,7 @@ impl Sealer {
         }
         let entry = self.entry(&Content::Docs(parts), nonce);
         for (id, new) in hashes {
-            self.covered.entry(id).or_default().extend(new);
+            self.covered.insert(id, new);
         }
         Some(Write {
             put: vec![entry],
@@ -595,13 +703,15 @@ impl Sealer {
 
     /// The changes of `doc` the log holds (and this phone has).
     fn in_log(&self, id: DocumentId, doc: &mut AutoCommit) -> Vec<ChangeHash> {
-        self.covered.get(&id).map_or_else(Vec::new, |covered| {
-            covered
-                .iter()
-                .copied()
-                .filter(|hash| doc.get_change_meta_by_hash(hash).is_some())
-                .collect()
-        })
+        self.covered
+            .get(&id)
+            .map_or_else(Vec::new, |covered: &Vec<ChangeHash>| {
+                covered
+                    .iter()
+                    .copied()
+                    .filter(|hash| doc.get_change_meta_by_hash(hash).is_some())
+                    .collect()
+            })
     }
 
     /// A new entry under a name never used: the author is one page load,
@@ -665,12 +775,7 @@ impl Sealer {
         for id in ids {
             if let Some(doc) = docs.get(id) {
                 let save = doc.save();
-                let hashes: Vec<ChangeHash> = doc
-                    .get_changes_meta(&[])
-                    .into_iter()
-                    .map(|m| m.hash)
-                    .collect();
-                self.covered.entry(id).or_default().extend(hashes);
+                self.covered.insert(id, doc.get_heads());
                 parts.push((id, save));
             }
         }
@@ -726,13 +831,36 @@ impl Sealer {
         )
     }
 
+    /// The note that closes this log because the group's key changed,
+    /// sealed with the old key (this sealer's), so only phones holding the
+    /// old key learn it, and they learn nothing else.
+    pub fn key_changed_note(&self, nonce: [u8; NONCE_BYTES]) -> Write {
+        let note = seal(
+            &self.key,
+            self.group,
+            self.log_id(),
+            MOVED,
+            &Content::KeyChanged,
+            nonce,
+        );
+        Write {
+            put: vec![(MOVED.to_owned(), note)],
+            retire: Vec::new(),
+        }
+    }
+
     /// Follows the log to a later generation (another phone rotated it):
-    /// entries there are opened afresh.
+    /// entries there are opened afresh, and what the new log holds is
+    /// learnt from it. Changes this phone sealed into the old log after
+    /// the other phone's snapshot are sealed again into the new one, so
+    /// nothing written across a rotation is left behind in a log that is
+    /// no longer read.
     pub fn follow(&mut self, generation: u32) {
         if generation > self.generation {
             self.generation = generation;
             self.opened.clear();
             self.applied.clear();
+            self.covered.clear();
         }
     }
 }
@@ -762,15 +890,36 @@ impl Part {
         Ok(Self::Changes(changes))
     }
 
-    fn hashes(&mut self) -> Vec<ChangeHash> {
-        match self {
-            Self::Changes(changes) => changes.iter().map(Change::hash).collect(),
-            Self::Save(doc) => doc
-                .get_changes_meta(&[])
-                .into_iter()
-                .map(|m| m.hash)
-                .collect(),
-        }
+    /// The heads of what the log holds of a document once it holds this
+    /// part too, given the heads `old` it held before: the part's own heads,
+    /// and those of `old` the part does not build on.
+    fn frontier(&mut self, old: &[ChangeHash]) -> Vec<ChangeHash> {
+        let mut out: Vec<ChangeHash> = match self {
+            Self::Changes(changes) => {
+                let hashes: BTreeSet<ChangeHash> = changes.iter().map(Change::hash).collect();
+                let deps: BTreeSet<ChangeHash> = changes
+                    .iter()
+                    .flat_map(|c| c.deps().iter().copied())
+                    .collect();
+                old.iter()
+                    .chain(&hashes)
+                    .copied()
+                    .filter(|hash| !deps.contains(hash))
+                    .collect()
+            }
+            Self::Save(doc) => {
+                let mut out: Vec<ChangeHash> = old
+                    .iter()
+                    .copied()
+                    .filter(|hash| doc.get_change_meta_by_hash(hash).is_none())
+                    .collect();
+                out.extend(doc.get_heads());
+                out
+            }
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     fn merge_into(&self, doc: &mut AutoCommit) -> Result<(), SealError> {
@@ -1159,6 +1308,87 @@ mod tests {
         let mut carla = Phone::default();
         Sealer::new(key(), GROUP, 1, &[3; 8], linked_documents).open_new(&next, &mut carla);
         assert_eq!(carla.heads(), ana.heads());
+    }
+
+    #[test]
+    fn a_phone_with_the_old_key_learns_the_key_changed_and_nothing_else() {
+        let (_, sa, mut log) = sealed();
+        let mut ben = Phone::default();
+        let mut sb = sealer(2);
+        assert!(!sb.open_new(&log, &mut ben).key_changed);
+        let heads = ben.heads();
+        // Ana changes the key: the old log gets the note, in the old key.
+        sa.key_changed_note(nonce(7)).apply(&mut log);
+        let opened = sb.open_new(&log, &mut ben);
+        assert!(opened.key_changed);
+        assert_eq!(opened.moved, None);
+        assert!(opened.changed.is_empty() && opened.refused.is_empty());
+        assert_eq!(ben.heads(), heads, "the note changes no document");
+        // As large as a note that the log moved: the server cannot tell
+        // a new key from a full log.
+        let note = moved(&log).expect("a note");
+        let mut full = log.fork();
+        let (moved_note, _) = sealer(3).rotation(&mut Phone::default(), [nonce(8), nonce(9)]);
+        moved_note.apply(&mut full);
+        assert_eq!(note.len(), moved(&full).expect("moved").len());
+        // A phone with another key cannot read the note.
+        let opened = Sealer::new(
+            GroupKey::from_random([43; 32]),
+            GROUP,
+            0,
+            &[9; 8],
+            linked_documents,
+        )
+        .open_new(&log, &mut Phone::default());
+        assert!(!opened.key_changed);
+    }
+
+    #[test]
+    fn a_change_written_into_the_old_log_while_another_phone_moved_it_is_not_lost() {
+        let (mut ana, mut sa, mut log_a) = sealed();
+        let mut ben = Phone::default();
+        let mut sb = sealer(2);
+        sb.open_new(&log_a, &mut ben);
+        let mut log_b = log_a.fork();
+        log_b.set_actor(automerge::ActorId::from([2; 16]));
+        // Ben writes into generation 0 while Ana, not seeing it, moves on.
+        add_member(&mut ben, "m4", "Written during the move");
+        assert!(sb.seal_new(&mut log_b, &mut ben, nonce(2)));
+        let mut next = sa.rotate(&mut log_a, &mut ana, [nonce(3), nonce(4)]);
+        log_a.merge(&mut log_b).expect("merge");
+        // Ben hears the log moved, follows, reads the new log and seals
+        // what it lacks there.
+        let opened = sb.open_new(&log_a, &mut ben);
+        assert_eq!(opened.moved, Some(1));
+        sb.follow(1);
+        sb.open_new(&next, &mut ben);
+        assert!(sb.seal_new(&mut next, &mut ben, nonce(5)));
+        // A phone that only ever reads the new log has Ben's member.
+        let mut carla = Phone::default();
+        Sealer::new(key(), GROUP, 1, &[3; 8], linked_documents).open_new(&next, &mut carla);
+        assert!(
+            carla
+                .members(GROUP)
+                .contains(&"Written during the move".to_owned())
+        );
+        assert_eq!(carla.heads(), ben.heads());
+    }
+
+    #[test]
+    fn limits_say_when_to_compact_and_when_to_move() {
+        let limits = Limits::default();
+        assert_eq!(limits.due(COMPACT_AFTER - 1, 10), Due::Nothing);
+        assert_eq!(limits.due(COMPACT_AFTER, 10), Due::Compact);
+        assert_eq!(limits.due(COMPACT_AFTER, ROTATE_AFTER_BYTES), Due::Rotate);
+        assert_eq!(
+            Limits::parse("4, 1000"),
+            Some(Limits {
+                compact_after: 4,
+                rotate_after_bytes: 1000
+            })
+        );
+        assert_eq!(Limits::parse("1,1000"), None);
+        assert_eq!(Limits::parse("many"), None);
     }
 
     #[test]

@@ -6,6 +6,10 @@
 //! then each document as its 16-byte id, a 4-byte length and an automerge
 //! save; a SHA-256 of all of that closes the file. Everything is checked,
 //! and every document loaded, before anything is merged.
+//!
+//! Version 2 is the same with a sealed group's key (32 bytes) after the
+//! documents: written only when the member asks for it, as whoever holds
+//! such a file can read the group and what its server keeps.
 
 use automerge::AutoCommit;
 use sha2::{Digest, Sha256};
@@ -13,9 +17,12 @@ use sha2::{Digest, Sha256};
 use super::command;
 use super::repo::DocumentId;
 use super::repo::guard;
+use super::seal::{GroupKey, KEY_BYTES};
 
 const MAGIC: &[u8; 9] = b"CGUPDATES";
 const VERSION: u8 = 1;
+/// A file that carries the group's key.
+const VERSION_KEYED: u8 = 2;
 
 /// Why a file was not taken. Every one changes nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,13 +40,28 @@ pub struct Updates {
     pub group: DocumentId,
     /// The group first, then the documents it links.
     pub docs: Vec<(DocumentId, AutoCommit)>,
+    /// A sealed group's key, when the member who wrote the file put it in.
+    pub key: Option<GroupKey>,
 }
 
 /// Writes the file for a group and the documents it links (`docs`, as
 /// automerge saves, the group's own among them).
 pub fn pack(group: DocumentId, docs: &[(DocumentId, Vec<u8>)]) -> Vec<u8> {
+    pack_keyed(group, docs, None)
+}
+
+/// [`pack`], with a sealed group's key in the file when given.
+pub fn pack_keyed(
+    group: DocumentId,
+    docs: &[(DocumentId, Vec<u8>)],
+    key: Option<&GroupKey>,
+) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
-    out.push(VERSION);
+    out.push(if key.is_some() {
+        VERSION_KEYED
+    } else {
+        VERSION
+    });
     out.extend_from_slice(group.as_bytes());
     let docs = &docs[..docs.len().min(usize::from(u16::MAX))];
     out.extend_from_slice(&u16::try_from(docs.len()).unwrap_or(u16::MAX).to_be_bytes());
@@ -47,6 +69,9 @@ pub fn pack(group: DocumentId, docs: &[(DocumentId, Vec<u8>)]) -> Vec<u8> {
         out.extend_from_slice(id.as_bytes());
         out.extend_from_slice(&u32::try_from(bytes.len()).unwrap_or(u32::MAX).to_be_bytes());
         out.extend_from_slice(bytes);
+    }
+    if let Some(key) = key {
+        out.extend_from_slice(key.as_bytes());
     }
     let check = Sha256::digest(&out);
     out.extend_from_slice(&check);
@@ -72,7 +97,8 @@ pub fn unpack(bytes: &[u8], expected: Option<DocumentId>) -> Result<Updates, Fil
         rest = tail;
         Ok(head)
     };
-    if take(1)?[0] > VERSION {
+    let version = take(1)?[0];
+    if version > VERSION_KEYED {
         return Err(FileError::Newer);
     }
     let id = |bytes: &[u8]| {
@@ -97,6 +123,13 @@ pub fn unpack(bytes: &[u8], expected: Option<DocumentId>) -> Result<Updates, Fil
         let doc = AutoCommit::load(saved).map_err(|_| FileError::Damaged)?;
         docs.push((doc_id, doc));
     }
+    let key = if version == VERSION_KEYED {
+        let bytes =
+            <[u8; KEY_BYTES]>::try_from(take(KEY_BYTES)?).map_err(|_| FileError::Damaged)?;
+        Some(GroupKey::from_random(bytes))
+    } else {
+        None
+    };
     if !rest.is_empty() {
         return Err(FileError::Damaged);
     }
@@ -107,7 +140,21 @@ pub fn unpack(bytes: &[u8], expected: Option<DocumentId>) -> Result<Updates, Fil
         .ok_or(FileError::Damaged)?;
     command::read(&docs[at].1).map_err(|_| FileError::Damaged)?;
     docs.swap(0, at);
-    Ok(Updates { group, docs })
+    Ok(Updates { group, docs, key })
+}
+
+/// The key a file carries, if it is whole and carries one: read without
+/// loading its documents (the file was merged by [`unpack`] already).
+pub fn key_in(bytes: &[u8]) -> Option<GroupKey> {
+    let (body, check) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
+    if !body.starts_with(MAGIC)
+        || Sha256::digest(body)[..] != *check
+        || body.get(MAGIC.len()) != Some(&VERSION_KEYED)
+    {
+        return None;
+    }
+    let key = body.get(body.len().checked_sub(KEY_BYTES)?..)?;
+    Some(GroupKey::from_random(key.try_into().ok()?))
 }
 
 #[cfg(test)]
@@ -151,6 +198,28 @@ mod tests {
     }
 
     #[test]
+    fn the_key_is_in_the_file_only_when_asked_and_cannot_be_changed_unseen() {
+        let (id, docs) = saved_group();
+        let key = GroupKey::from_random([9; 32]);
+        let plain = pack(id, &docs);
+        assert_eq!(key_in(&plain), None);
+        assert!(unpack(&plain, Some(id)).expect("read").key.is_none());
+        assert!(!plain.windows(32).any(|w| w == key.as_bytes()));
+        let keyed = pack_keyed(id, &docs, Some(&key));
+        assert_eq!(key_in(&keyed), Some(key.clone()));
+        let updates = unpack(&keyed, Some(id)).expect("read");
+        assert_eq!(updates.key, Some(key));
+        assert_eq!(updates.docs.len(), 2);
+        // A changed byte of the key (or a cut file) gives no key at all.
+        let mut damaged = keyed.clone();
+        let at = keyed.len() - 40;
+        damaged[at] ^= 1;
+        assert_eq!(key_in(&damaged), None);
+        assert_eq!(unpack(&damaged, None).err(), Some(FileError::Damaged));
+        assert_eq!(key_in(&keyed[..keyed.len() - 1]), None);
+    }
+
+    #[test]
     fn another_groups_file_is_refused() {
         let (id, docs) = saved_group();
         let file = pack(id, &docs);
@@ -190,7 +259,7 @@ mod tests {
         assert_eq!(unpack(&junk, None).err(), Some(FileError::Damaged));
         // A newer app's file.
         let mut newer = file[..file.len() - 32].to_vec();
-        newer[MAGIC.len()] = VERSION + 1;
+        newer[MAGIC.len()] = VERSION_KEYED + 1;
         let check = Sha256::digest(&newer);
         newer.extend_from_slice(&check);
         assert_eq!(unpack(&newer, Some(id)).err(), Some(FileError::Newer));

@@ -75,7 +75,9 @@ fn App() -> impl IntoView {
             server,
             name,
             key,
-        } => view! { <pages::join::JoinPage group=group server=server name=name key=key /> }
+            sealed,
+            generation,
+        } => view! { <pages::join::JoinPage group=group server=server name=name key=key sealed=sealed generation=generation /> }
             .into_any(),
         Route::BadInvite => pages::join::BadInvitePage().into_any(),
         Route::NotFound => pages::NotFoundPage().into_any(),

@@ -625,8 +625,28 @@ impl AppState {
     }
 
     /// The member said yes to an invite (the join page asks first).
-    pub fn accept_invite(self, group: DocumentId, server: Option<String>, key: Option<GroupKey>) {
+    pub fn accept_invite(
+        self,
+        group: DocumentId,
+        server: Option<String>,
+        key: Option<GroupKey>,
+        generation: u32,
+    ) {
+        // A sealed group's log starts where the invite says, not at the
+        // first generation (each earlier one would be fetched in full).
+        if let (Some(repo), true) = (self.repo(), key.is_some()) {
+            repo.seal_from_generation(group, generation);
+        }
         self.join(group, server, key);
+    }
+
+    /// The generation of a sealed group's log on this phone (reactive on
+    /// sync progress), for invites.
+    pub fn sealed_generation(self, id: DocumentId) -> u32 {
+        self.sync_tick.track();
+        self.repo()
+            .and_then(|repo| repo.sealed_generation(id))
+            .unwrap_or(0)
     }
 
     /// Opens an invite link: remembers the group, its server and its key,
@@ -882,7 +902,22 @@ impl AppState {
         if let Some(group) = repo.group(id) {
             self.remember(id, &group.name);
         }
+        self.take_key_from_file(id, bytes);
         Ok(id)
+    }
+
+    /// A sealed group's key carried by an updates file (the member who
+    /// wrote it chose so) is kept, when this phone has no key for the
+    /// group: a file never replaces a key this phone holds, as it may be
+    /// older than a change of key.
+    pub fn take_key_from_file(self, id: DocumentId, bytes: &[u8]) {
+        let Some(key) = crate::core::updates::key_in(bytes) else {
+            return;
+        };
+        if self.key_of(id).is_none() {
+            self.update_group(id, |group| group.key = Some(key.to_text()));
+            self.sync_servers();
+        }
     }
 
     fn remember(self, id: DocumentId, name: &str) {

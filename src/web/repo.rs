@@ -127,6 +127,11 @@ struct Inner {
     author: [u8; 8],
     /// Per sealed group, why the last entry that did not open was refused.
     seal_refused: RefCell<HashMap<DocumentId, SealError>>,
+    /// What each connection was asked to share, before sealed logs in it
+    /// are brought up to date (see [`Repo::sealed_share`]).
+    shares: RefCell<HashMap<ConnId, Share>>,
+    /// Per sealed group, the generation an invite said its log is at.
+    start_at: RefCell<HashMap<DocumentId, u32>>,
 }
 
 /// One sealed group on this phone.
@@ -134,7 +139,16 @@ struct Sealed {
     sealer: Sealer,
     /// A write of new changes into the log is waiting to run.
     scheduled: bool,
+    /// The group's earlier logs this page load knew (older generations,
+    /// an old key's), oldest first: a server offered one of them is
+    /// offered the current log instead, and the last one besides, so its
+    /// closing note reaches the server even after a reconnect.
+    earlier: Vec<DocumentId>,
 }
+
+/// The highest log generation looked for in storage (each at most a
+/// rotation's 4 MB of history: far more than a group writes).
+const MAX_GENERATIONS: u32 = 1024;
 
 /// How long new changes wait before they are sealed into one entry: a
 /// member typing notes makes one entry a pause, not one a keystroke.
@@ -192,6 +206,8 @@ impl Repo {
             sealed: RefCell::default(),
             author: platform::random_bytes::<8>(),
             seal_refused: RefCell::default(),
+            shares: RefCell::default(),
+            start_at: RefCell::default(),
         })))
     }
 
@@ -586,7 +602,18 @@ impl Repo {
         let linked = self.meetings_of(id);
         // A sealed group's log goes too: it is this group, sealed.
         let log = self.sealed_log(id);
-        let ids: Vec<DocumentId> = std::iter::once(id).chain(linked).chain(log).collect();
+        let earlier = self
+            .0
+            .sealed
+            .borrow()
+            .get(&id)
+            .map(|sealed| sealed.earlier.clone())
+            .unwrap_or_default();
+        let ids: Vec<DocumentId> = std::iter::once(id)
+            .chain(linked)
+            .chain(log)
+            .chain(earlier)
+            .collect();
         self.0.removed.borrow_mut().extend(ids.iter().copied());
         for doc in &ids {
             self.0.ledger.borrow_mut().forget(&SaveKey::Doc(*doc));
@@ -723,6 +750,20 @@ impl Repo {
         Some(updates::pack(group, &docs))
     }
 
+    /// [`Repo::updates_file`] with a sealed group's key in it, for a member
+    /// who chose to send the key with the file; `None` when the group is
+    /// not sealed on this phone.
+    pub fn sealed_updates_file(&self, group: DocumentId) -> Option<Vec<u8>> {
+        let key = self.0.sealed.borrow().get(&group)?.sealer.key().clone();
+        let engine = self.0.engine.borrow();
+        let doc = engine.document(group)?;
+        let ids = std::iter::once(group).chain(linked_documents(doc.doc()));
+        let docs: Vec<(DocumentId, Vec<u8>)> = ids
+            .filter_map(|id| Some((id, engine.document(id)?.doc().clone().save())))
+            .collect();
+        Some(updates::pack_keyed(group, &docs, Some(&key)))
+    }
+
     /// Merges an updates file opened in `expected` (or, with `None`, to bring
     /// its group onto this phone): the group, then only the meetings it
     /// links. Returns the group and how many documents it brought news to.
@@ -788,6 +829,8 @@ impl Repo {
         let conn = self.0.next_conn.get();
         self.0.next_conn.set(conn + 1);
         self.0.wires.borrow_mut().insert(conn, wire);
+        self.0.shares.borrow_mut().insert(conn, share.clone());
+        let share = self.sealed_share(share);
         self.0.engine.borrow_mut().connect(conn, link, share);
         self.drive();
         conn
@@ -818,6 +861,7 @@ impl Repo {
     /// A connection closed.
     pub fn disconnect(&self, conn: ConnId) {
         self.0.wires.borrow_mut().remove(&conn);
+        self.0.shares.borrow_mut().remove(&conn);
         self.0.engine.borrow_mut().disconnect(conn);
         self.drive();
     }
@@ -827,10 +871,13 @@ impl Repo {
         self.0.engine.borrow_mut().leave(conn);
         self.drive();
         self.0.wires.borrow_mut().remove(&conn);
+        self.0.shares.borrow_mut().remove(&conn);
     }
 
     /// Changes which groups a server connection is offered.
     pub fn set_share(&self, conn: ConnId, share: Share) {
+        self.0.shares.borrow_mut().insert(conn, share.clone());
+        let share = self.sealed_share(share);
         self.0.engine.borrow_mut().set_share(conn, share);
         self.drive();
     }
@@ -1021,6 +1068,24 @@ impl Repo {
         {
             return sealed.sealer.log_id();
         }
+        // The key changed here: the old log is closed with a note in the
+        // old key, so phones still holding it say so instead of syncing
+        // into a log nobody reads.
+        let old = self.0.sealed.borrow().get(&group).map(|sealed| {
+            let nonce = platform::random_bytes::<{ seal::NONCE_BYTES }>();
+            let mut earlier = sealed.earlier.clone();
+            earlier.push(sealed.sealer.log_id());
+            (earlier, sealed.sealer.key_changed_note(nonce))
+        });
+        let earlier = match old {
+            Some((earlier, note)) => {
+                if let Some(old_log) = earlier.last() {
+                    self.write_log(*old_log, &[note]);
+                }
+                earlier
+            }
+            None => Vec::new(),
+        };
         self.0.engine.borrow_mut().seal(group);
         // A new key (or the first): what the old one refused is past.
         self.0.seal_refused.borrow_mut().remove(&group);
@@ -1031,29 +1096,138 @@ impl Repo {
             Sealed {
                 sealer,
                 scheduled: false,
+                earlier,
             },
         );
         let repo = self.clone();
+        let key = key.clone();
         wasm_bindgen_futures::spawn_local(async move {
             // The group and its meetings as stored here come first: the log
             // is merged into them, never read in their place.
             let _ = repo.open_group(group).await;
-            if let Err(OpenError::NotHere) = repo.load(log).await
-                && !repo.0.engine.borrow().has(log)
-            {
-                // No phone has written it yet, or this phone never read
-                // it: an empty log, which syncing with the server fills.
-                let empty = automerge::AutoCommit::new().with_actor(repo.0.actor.clone());
-                repo.0
-                    .engine
-                    .borrow_mut()
-                    .add_document(StoredDoc::new(log, empty), Vec::new());
-                repo.drive();
+            // The newest generation of the log stored here is where this
+            // phone left off: the ones before it are not read again.
+            // (Generations need not all be here: a phone that joined at
+            // one starts there.) An invite's generation counts too.
+            let stored = repo.0.store.document_ids().await.unwrap_or_default();
+            let invited = repo.0.start_at.borrow().get(&group).copied();
+            let newest = (1..=MAX_GENERATIONS)
+                .filter(|generation| stored.contains(&key.log_id(group, *generation)))
+                .chain(invited.filter(|g| *g > 0))
+                .max();
+            if let Some(generation) = newest {
+                repo.move_to(group, generation).await;
+            } else {
+                repo.load_log(log).await;
+                repo.open_log(group);
+                repo.seal_soon(group);
             }
-            repo.open_log(group);
-            repo.seal_soon(group);
         });
         log
+    }
+
+    /// Starts a sealed group's log at `generation` (an invite's), not at
+    /// the first: the earlier logs need not be fetched.
+    pub fn seal_from_generation(&self, group: DocumentId, generation: u32) {
+        if generation == 0 {
+            return;
+        }
+        self.0.start_at.borrow_mut().insert(group, generation);
+        if self.0.sealed.borrow().contains_key(&group) {
+            let repo = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                repo.move_to(group, generation).await;
+            });
+        }
+    }
+
+    /// The generation of a sealed group's log on this phone.
+    pub fn sealed_generation(&self, group: DocumentId) -> Option<u32> {
+        self.0
+            .sealed
+            .borrow()
+            .get(&group)
+            .map(|sealed| sealed.sealer.generation())
+    }
+
+    /// Loads a sealed log from IndexedDB, or starts it empty: no phone has
+    /// written it yet, or this phone never read it, and syncing with the
+    /// server fills it.
+    async fn load_log(&self, log: DocumentId) {
+        if let Err(OpenError::NotHere) = self.load(log).await
+            && !self.0.engine.borrow().has(log)
+        {
+            let empty = automerge::AutoCommit::new().with_actor(self.0.actor.clone());
+            self.0
+                .engine
+                .borrow_mut()
+                .add_document(StoredDoc::new(log, empty), Vec::new());
+            self.drive();
+        }
+    }
+
+    /// Follows a sealed group to a later generation of its log (another
+    /// phone moved it, or this phone left off there): the new log is
+    /// loaded and read, servers are offered it, and what it lacks is sealed.
+    async fn move_to(&self, group: DocumentId, generation: u32) {
+        let log = {
+            let mut sealed = self.0.sealed.borrow_mut();
+            let Some(sealed) = sealed.get_mut(&group) else {
+                return;
+            };
+            if generation <= sealed.sealer.generation() {
+                return;
+            }
+            sealed.earlier.push(sealed.sealer.log_id());
+            sealed.sealer.follow(generation);
+            sealed.sealer.log_id()
+        };
+        self.reshare();
+        self.load_log(log).await;
+        self.open_log(group);
+        self.seal_soon(group);
+    }
+
+    /// Offers every server connection its sealed groups' current logs.
+    fn reshare(&self) {
+        let shares: Vec<(ConnId, Share)> = self
+            .0
+            .shares
+            .borrow()
+            .iter()
+            .map(|(conn, share)| (*conn, share.clone()))
+            .collect();
+        for (conn, share) in shares {
+            let share = self.sealed_share(share);
+            self.0.engine.borrow_mut().set_share(conn, share);
+        }
+        self.drive();
+    }
+
+    /// A server's share with each sealed log brought up to date: a log
+    /// that moved on (or whose key changed) stands for the group's current
+    /// log and itself, so its closing note reaches the server too.
+    fn sealed_share(&self, share: Share) -> Share {
+        let Share::Server(ids) = share else {
+            return share;
+        };
+        let sealed = self.0.sealed.borrow();
+        let mut offered = std::collections::BTreeSet::new();
+        for id in ids {
+            let group = sealed
+                .values()
+                .find(|s| s.sealer.log_id() == id || s.earlier.contains(&id));
+            match group {
+                Some(group) => {
+                    offered.insert(group.sealer.log_id());
+                    offered.extend(group.earlier.last());
+                }
+                None => {
+                    offered.insert(id);
+                }
+            }
+        }
+        Share::Server(offered)
     }
 
     /// Why an entry of a sealed group's log did not open, if one did not.
@@ -1076,7 +1250,7 @@ impl Repo {
         let log = self.sealed_log(group)?;
         let mut engine = self.0.engine.borrow_mut();
         let doc = engine.document_mut(log)?.doc_mut();
-        Some((seal::entries(doc).len(), seal::history_bytes(doc)))
+        Some((seal::names(doc).len(), seal::history_bytes(doc)))
     }
 
     /// The sealed group whose log `id` is.
@@ -1110,12 +1284,17 @@ impl Repo {
         let Some(log) = self.sealed_log(group) else {
             return;
         };
-        let read = self
-            .0
-            .engine
-            .borrow()
-            .document(log)
-            .map(|doc| (seal::entries(doc.doc()), seal::moved(doc.doc())));
+        // Only the entries not opened yet are read out of the log.
+        let read = {
+            let mut sealed = self.0.sealed.borrow_mut();
+            let Some(sealed) = sealed.get_mut(&group) else {
+                return;
+            };
+            let engine = self.0.engine.borrow();
+            engine
+                .document(log)
+                .map(|doc| (sealed.sealer.unopened(doc.doc()), seal::moved(doc.doc())))
+        };
         let Some((entries, moved)) = read else { return };
         let had_group = self.0.engine.borrow().has(group);
         let opened = {
@@ -1144,7 +1323,19 @@ impl Repo {
         if !had_group && self.0.engine.borrow().has(group) {
             self.emit(RepoEvent::Arrived(group));
         }
-        for (_, error) in opened.refused {
+        if let Some(generation) = opened.moved {
+            let repo = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                repo.move_to(group, generation).await;
+            });
+        }
+        let key_changed = opened.key_changed.then_some(SealError::KeyChanged);
+        for error in opened
+            .refused
+            .into_iter()
+            .map(|(_, e)| e)
+            .chain(key_changed)
+        {
             self.0
                 .seal_refused
                 .borrow_mut()
@@ -1184,18 +1375,33 @@ impl Repo {
         if !self.0.engine.borrow().has(log) || !self.0.engine.borrow().has(group) {
             return;
         }
+        // Nobody reads a log closed by a new key: nothing more goes there.
+        if self.seal_refused(group) == Some(SealError::KeyChanged) {
+            return;
+        }
         let names: Vec<String> = self
             .0
             .engine
             .borrow()
             .document(log)
-            .map(|doc| {
-                seal::entries(doc.doc())
-                    .into_iter()
-                    .map(|(name, _)| name)
-                    .collect()
-            })
+            .map(|doc| seal::names(doc.doc()))
             .unwrap_or_default();
+        let limits = seal_limits();
+        let due = if limits.due(names.len(), 0) == seal::Due::Nothing {
+            seal::Due::Nothing
+        } else {
+            // Only now is the history measured (a save of the whole log).
+            let history = self
+                .0
+                .engine
+                .borrow_mut()
+                .document_mut(log)
+                .map_or(0, |doc| seal::history_bytes(doc.doc_mut()));
+            limits.due(names.len(), history)
+        };
+        if due == seal::Due::Rotate {
+            return self.rotate(group, log);
+        }
         let writes = {
             let mut sealed = self.0.sealed.borrow_mut();
             let Some(sealed) = sealed.get_mut(&group) else {
@@ -1207,7 +1413,7 @@ impl Repo {
                 actor: self.0.actor.clone(),
             };
             let mut writes: Vec<seal::Write> = Vec::new();
-            if names.len() >= seal::COMPACT_AFTER {
+            if due == seal::Due::Compact {
                 writes.push(sealed.sealer.compaction(
                     &names,
                     &mut docs,
@@ -1221,15 +1427,55 @@ impl Repo {
             }
             writes
         };
-        if writes.is_empty() {
-            return;
+        if !writes.is_empty() {
+            self.write_log(log, &writes);
         }
+    }
+
+    /// Moves a sealed group to the next generation's log: a snapshot there,
+    /// a sealed note in the old one; servers are offered both.
+    fn rotate(&self, group: DocumentId, old: DocumentId) {
+        let rotated = {
+            let mut sealed = self.0.sealed.borrow_mut();
+            let Some(sealed) = sealed.get_mut(&group) else {
+                return;
+            };
+            let mut engine = self.0.engine.borrow_mut();
+            let mut docs = EngineDocs {
+                engine: &mut engine,
+                actor: self.0.actor.clone(),
+            };
+            let nonces = [
+                platform::random_bytes::<{ seal::NONCE_BYTES }>(),
+                platform::random_bytes::<{ seal::NONCE_BYTES }>(),
+            ];
+            let (note, first) = sealed.sealer.rotation(&mut docs, nonces);
+            sealed.earlier.push(old);
+            (note, first, sealed.sealer.log_id())
+        };
+        let (note, first, log) = rotated;
+        let mut doc = automerge::AutoCommit::new().with_actor(self.0.actor.clone());
+        first.apply(&mut doc);
+        doc.commit();
+        self.0
+            .engine
+            .borrow_mut()
+            .add_document(StoredDoc::new(log, doc), Vec::new());
+        self.drive();
+        self.save(log);
+        self.write_log(old, &[note]);
+        self.reshare();
+    }
+
+    /// Writes entries into a sealed log this phone holds, as one change,
+    /// and hands it to the engine and storage.
+    fn write_log(&self, log: DocumentId, writes: &[seal::Write]) {
         {
             let mut engine = self.0.engine.borrow_mut();
             let Some(doc) = engine.document_mut(log) else {
                 return;
             };
-            for write in &writes {
+            for write in writes {
                 write.apply(doc.doc_mut());
             }
             doc.doc_mut().commit();
@@ -1247,4 +1493,15 @@ impl Repo {
             let _ = repo.0.store.put_raw(&key, &state).await;
         });
     }
+}
+
+/// This device's sealed-log limits: the defaults, unless localStorage
+/// holds `common-ground.seal-limits` (`"<entries>,<bytes>"`), which tests
+/// and benches set to see compaction and rotation in seconds.
+fn seal_limits() -> seal::Limits {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|storage| storage.get_item("common-ground.seal-limits").ok().flatten())
+        .and_then(|text| seal::Limits::parse(&text))
+        .unwrap_or_default()
 }

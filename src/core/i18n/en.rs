@@ -907,4 +907,18 @@ pub const TEXTS: &[(Key, &str)] = &[
         "Syncing with {count} phone: catching up|Syncing with {count} phones: catching up",
     ),
     (RoomShort, "{count} phone|{count} phones"),
+    // issue 19
+    (
+        SealNeedsKey,
+        "This group is sealed: its sync server keeps only what members' phones open with the group's key, and this link lost the key on the way. Nothing was asked of the server. Ask a member to send you the whole invite link again, with the “Copy link” button.",
+    ),
+    (
+        SealKeyChanged,
+        "This group's key was changed, so this phone no longer syncs the group through its server. Everything on this phone is kept. Ask a member for a new invite link.",
+    ),
+    (UpdatesWithKey, "Put the group's key in the file"),
+    (
+        UpdatesWithKeyHint,
+        "Whoever has the file can then read the group and everything its sync server keeps of it, until the key is changed. Only for a file that goes to a member.",
+    ),
 ];

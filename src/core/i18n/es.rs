@@ -931,4 +931,18 @@ pub const TEXTS: &[(Key, &str)] = &[
         "Sincronizando con {count} teléfono: poniéndose al día|Sincronizando con {count} teléfonos: poniéndose al día",
     ),
     (RoomShort, "{count} teléfono|{count} teléfonos"),
+    // issue 19
+    (
+        SealNeedsKey,
+        "Este grupo está sellado: su servidor de sincronización solo guarda lo que los teléfonos de los miembros abren con la clave del grupo, y este enlace perdió la clave por el camino. No se le pidió nada al servidor. Pida a un miembro que le envíe otra vez el enlace de invitación completo, con el botón “Copiar enlace”.",
+    ),
+    (
+        SealKeyChanged,
+        "Se cambió la clave de este grupo, así que este teléfono ya no sincroniza el grupo a través de su servidor. Todo lo que hay en este teléfono se conserva. Pida un enlace de invitación nuevo a un miembro.",
+    ),
+    (UpdatesWithKey, "Poner la clave del grupo en el archivo"),
+    (
+        UpdatesWithKeyHint,
+        "Quien tenga el archivo podrá leer el grupo y todo lo que su servidor de sincronización guarda de él, hasta que se cambie la clave. Solo para un archivo que va a un miembro.",
+    ),
 ];

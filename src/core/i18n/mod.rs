@@ -668,6 +668,11 @@ keys! {
     RoomUpToDate,
     RoomCatchingUp,
     RoomShort,
+    // issue 19
+    SealNeedsKey,
+    SealKeyChanged,
+    UpdatesWithKey,
+    UpdatesWithKeyHint,
 }
 
 /// The message for a refused command, in the member's language.

@@ -976,4 +976,18 @@ pub const TEXTS: &[(Key, &str)] = &[
         "Sincronizando com {count} celular: atualizando|Sincronizando com {count} celulares: atualizando",
     ),
     (RoomShort, "{count} celular|{count} celulares"),
+    // issue 19
+    (
+        SealNeedsKey,
+        "Este grupo está selado: o servidor de sincronização só guarda o que os celulares dos membros abrem com a chave do grupo, e este link perdeu a chave no caminho. Nada foi pedido ao servidor. Peça a um membro que envie de novo o link de convite completo, com o botão “Copiar link”.",
+    ),
+    (
+        SealKeyChanged,
+        "A chave deste grupo foi trocada, então este celular não sincroniza mais o grupo pelo servidor. Tudo o que está neste celular fica guardado. Peça um link de convite novo a um membro.",
+    ),
+    (UpdatesWithKey, "Colocar a chave do grupo no arquivo"),
+    (
+        UpdatesWithKeyHint,
+        "Quem tiver o arquivo poderá ler o grupo e tudo o que o servidor de sincronização guarda dele, até a chave ser trocada. Só para um arquivo que vai para um membro.",
+    ),
 ];

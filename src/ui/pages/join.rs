@@ -24,9 +24,25 @@ pub fn JoinPage(
     name: Option<String>,
     /// A sealed group's key (checked by the route).
     key: Option<String>,
+    /// The link says the group is sealed (with its key or without).
+    sealed: bool,
+    /// The sealed log's generation when the link was made.
+    generation: u32,
 ) -> impl IntoView {
     let app = expect_context::<AppState>();
     let key = key.and_then(|key| GroupKey::parse(&key).ok());
+    // A sealed group's link that lost its key (a messenger cut it, someone
+    // copied half): without the key nothing the server keeps can be read,
+    // so the phone says so now and asks the server nothing, not even
+    // whether it holds this group.
+    if sealed && key.is_none() && app.key_of(group).is_none() {
+        return view! {
+            <h1>{move || app.t(Key::InviteTitle)}</h1>
+            <p class="error" role="alert" data-testid="invite-needs-key">{move || app.t(Key::SealNeedsKey)}</p>
+            <p><a class="list-link" href="#/">{move || app.t(Key::YourGroups)}</a></p>
+        }
+        .into_any();
+    }
     let sealed_note = key.is_some().then(|| {
         view! { <p data-testid="invite-sealed">{move || app.t(Key::InviteSealed)}</p> }
     });
@@ -76,7 +92,7 @@ pub fn JoinPage(
                         disabled=move || !app.ready.get()
                         on:click={
                             let key = key.clone();
-                            move |_| app.accept_invite(group, Some(invited.clone()), key.clone())
+                            move |_| app.accept_invite(group, Some(invited.clone()), key.clone(), generation)
                         }>
                         {switch}
                     </button>
@@ -111,7 +127,7 @@ pub fn JoinPage(
                     // The engine's chunk may still be on its way on a first visit.
                     <button type="button" class="primary" data-testid="invite-join"
                         disabled=move || !app.ready.get()
-                        on:click=move |_| app.accept_invite(group, invited.clone(), key.clone())>
+                        on:click=move |_| app.accept_invite(group, invited.clone(), key.clone(), generation)>
                         {move || app.t(if app.ready.get() { Key::InviteJoin } else { Key::GettingReady })}
                     </button>
                     <a class="button" href="#/" data-testid="invite-not-now">{app.t(Key::InviteNotNow)}</a>

@@ -53,9 +53,17 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
     // A sealed entry this phone's key does not open: said on every page of
     // the group, and while it is being looked for.
     let refused = move || {
-        app.seal_refused(id)
-            .is_some()
-            .then(|| view! { <p class="error" role="alert" data-testid="seal-refused">{move || app.t(Key::SealRefused)}</p> })
+        app.seal_refused(id).map(|why| match why {
+            // The group went on with a new key this phone was not given.
+            crate::core::seal::SealError::KeyChanged => view! {
+                <p class="error" role="alert" data-testid="seal-key-changed">{move || app.t(Key::SealKeyChanged)}</p>
+            }
+            .into_any(),
+            _ => view! {
+                <p class="error" role="alert" data-testid="seal-refused">{move || app.t(Key::SealRefused)}</p>
+            }
+            .into_any(),
+        })
     };
     let shown = move || {
         match gate.get() {

@@ -360,8 +360,18 @@ fn PhoneList(id: DocumentId) -> impl IntoView {
 fn UpdatesFile(id: DocumentId) -> impl IntoView {
     let app = expect_context::<AppState>();
     let message = RwSignal::new(None::<(bool, Key)>);
+    // Off unless the member ticks it, each time the page opens.
+    let with_key = RwSignal::new(false);
+    let sealed = Memo::new(move |_| app.key_of(id).is_some());
     let save = move |_| {
-        let Some(bytes) = app.store().and_then(|repo| repo.updates_file(id)) else {
+        let bytes = app.store().and_then(|repo| {
+            if sealed.get_untracked() && with_key.get_untracked() {
+                repo.sealed_updates_file(id)
+            } else {
+                repo.updates_file(id)
+            }
+        });
+        let Some(bytes) = bytes else {
             return;
         };
         let name = app
@@ -391,7 +401,11 @@ fn UpdatesFile(id: DocumentId) -> impl IntoView {
                 return;
             };
             let Some(repo) = app.store() else { return };
-            message.set(Some(match repo.open_updates(Some(id), &bytes) {
+            let opened = repo.open_updates(Some(id), &bytes);
+            if opened.is_ok() {
+                app.take_key_from_file(id, &bytes);
+            }
+            message.set(Some(match opened {
                 Ok((_, 0)) => (true, Key::UpdatesNothingNew),
                 Ok(_) => (true, Key::UpdatesMerged),
                 Err(error) => (false, file_error_key(error)),
@@ -402,6 +416,14 @@ fn UpdatesFile(id: DocumentId) -> impl IntoView {
         <section class="panel" aria-labelledby="file-heading">
             <h2 id="file-heading">{move || app.t(Key::UpdatesFile)}</h2>
             <p class="quiet">{move || app.t(Key::UpdatesFileHint)}</p>
+            <Show when=move || sealed.get()>
+                <label class="check">
+                    <input type="checkbox" data-testid="updates-with-key" prop:checked=move || with_key.get()
+                        on:change=move |ev| with_key.set(event_target_checked(&ev)) />
+                    {move || app.t(Key::UpdatesWithKey)}
+                </label>
+                <p class="quiet">{move || app.t(Key::UpdatesWithKeyHint)}</p>
+            </Show>
             <button type="button" on:click=save>{move || app.t(Key::SaveUpdatesFile)}</button>
             <label class="button" for="updates-file">{move || app.t(Key::OpenUpdatesFile)}</label>
             <input id="updates-file" class="visually-hidden" type="file" on:change=open />

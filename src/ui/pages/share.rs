@@ -66,6 +66,8 @@ fn ShareView(id: DocumentId) -> impl IntoView {
                 // A sealed group's key rides in the fragment too, which
                 // browsers never send to a web server.
                 key: app.key_of(id),
+                sealed: app.key_of(id).is_some(),
+                generation: app.sealed_generation(id),
             };
             format!("{page}{}", join.href())
         })
