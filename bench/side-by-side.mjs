@@ -3,7 +3,7 @@
 // commands by `examples/bench_groups.rs`), read by both from the same
 // IndexedDB, runs interleaved, median/min/max of 7. Prints each ratio
 // against its goal (issue 17).
-//   scripts/release && node bench/side-by-side.mjs [--runs 7] [--only open,edit,memory,join]
+//   scripts/release && node bench/side-by-side.mjs [--runs 7] [--only open,edit,typing,memory,join]
 //     [--sets plots-500,plots-5000] (which groups `open` and `edit` open; all by default)
 //     [--profile] (with `edit`: a CPU profile of edits at 500 plots, summarised;
 //     run it on a build whose wasm keeps its names, bench/names-build.sh)
@@ -28,7 +28,7 @@ const option = (name, fallback) => {
   return at >= 0 ? args[at + 1] : fallback;
 };
 const RUNS = Number(option('runs', 7));
-const ONLY = option('only', 'open,edit,memory').split(',');
+const ONLY = option('only', 'open,edit,typing,memory').split(',');
 // Which groups to open (all by default), for a quicker look while working.
 const OPEN = option('sets', 'plots-50,plots-500,plots-5000,history-2000,history-20000').split(',');
 const DATA = join(ROOT, 'target', 'bench-data');
@@ -431,6 +431,43 @@ if (ONLY.includes('edit')) {
   if (durableAt[5000] && durableAt[50]) console.log(`  app, edit → durable at 5,000 vs 50 plots: ${(durableAt[5000] / durableAt[50]).toFixed(2)}× (goal ≤ 1.2×)`);
 }
 
+// ---- long tasks while typing and editing at 5,000 plots ----
+
+if (ONLY.includes('typing')) {
+  // The group of 5,000 plots that also has 200 meetings.
+  const set = await loadSet('join-5000');
+  const meeting = set.chunks.map((c) => c.key[0]).find((id) => id !== set.group);
+  const { page, close } = await launch();
+  await seed(page, set);
+  // Every document of the group in automerge-repo's database, as after a join.
+  const settle = async () => {
+    await page.waitForTimeout(2000);
+    await page.evaluate(() => { window.__long = []; });
+  };
+  const longest = async (what) => {
+    const tasks = await longTasks(page);
+    console.log(`longest main-thread task while ${what}: ${(tasks[0] ?? 0).toFixed(0)} ms, ${tasks.length} over 50 ms (goal ≤ 50 ms)`);
+    return tasks[0] ?? 0;
+  };
+  await page.goto(`${ORIGIN}#/g/${set.group}/meeting/${meeting}`);
+  const notes = page.locator('#notes');
+  await notes.waitFor();
+  await settle();
+  await notes.click();
+  // A quick typist: 80 keys, 40 ms apart, then the saves settle.
+  await page.keyboard.type('Compost bins are full; ask the city for a pickup before May. '.padEnd(80, 'x'), { delay: 40 });
+  await page.waitForTimeout(1500);
+  const typing = await longest(`typing 80 keys in a meeting's notes, ${set.plots} plots and ${set.meetings} meetings`);
+  await page.goto(appPlot(set, 'p7'));
+  await page.locator('#plot-size').waitFor();
+  await settle();
+  for (let n = 0; n < 10; n++) await durable(page, 'app', `${n + 3} m × 4 m`);
+  await page.waitForTimeout(1000);
+  const editing = await longest(`editing a plot 10 times, ${set.plots} plots`);
+  rows.push({ measure: `longest main-thread task typing notes / editing a plot, ${set.plots} plots`, unit: 'ms', text: `${typing.toFixed(0)} / ${editing.toFixed(0)} ms`, goal: '≤ 50 ms' });
+  await close();
+}
+
 // ---- memory with 5,000 plots open ----
 
 async function memory(page, url, count) {
@@ -498,17 +535,53 @@ if (ONLY.includes('join')) {
   }
 }
 
-/** Counts WebSocket bytes received by a page. */
-function countBytes(page) {
-  const counter = { bytes: 0 };
-  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => { counter.bytes += typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length; }));
+/**
+ * Counts what a page's WebSockets carry, the same way for both pages: the
+ * payload bytes of every frame received and sent, as the DevTools protocol
+ * reports them (Network.webSocketFrameReceived/Sent), and per message type
+ * (the frames are automerge-repo's CBOR messages).
+ */
+async function countBytes(page) {
+  const { decode } = await import('cbor-x');
+  const counter = { bytes: 0, sent: 0, frames: 0, types: {}, sentTypes: {}, syncs: new Map() };
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const tally = (into, response) => {
+    const bytes = response.opcode === 2 ? Buffer.from(response.payloadData, 'base64') : Buffer.from(response.payloadData);
+    let type = 'text';
+    let doc;
+    try {
+      const message = decode(bytes);
+      type = message.type ?? '?';
+      doc = message.documentId;
+    } catch { /* not CBOR */ }
+    into[type] = into[type] ?? { frames: 0, bytes: 0 };
+    into[type].frames++;
+    into[type].bytes += bytes.length;
+    return { bytes: bytes.length, type, doc };
+  };
+  cdp.on('Network.webSocketFrameReceived', ({ response }) => {
+    const { bytes, type, doc } = tally(counter.types, response);
+    counter.bytes += bytes;
+    counter.frames++;
+    if (type === 'sync' && doc) counter.syncs.set(doc, (counter.syncs.get(doc) ?? 0) + 1);
+  });
+  cdp.on('Network.webSocketFrameSent', ({ response }) => {
+    counter.sent += tally(counter.sentTypes, response).bytes;
+  });
   return counter;
+}
+
+function describeBytes(label, c) {
+  const types = (t) => Object.entries(t).map(([type, { frames, bytes }]) => `${type} ${frames}×/${bytes} B`).join(', ');
+  const many = [...c.syncs.values()];
+  console.log(`  ${label}: received ${c.bytes} B in ${c.frames} frames (${types(c.types)}); sync messages per document: max ${Math.max(0, ...many)}, total ${many.reduce((a, b) => a + b, 0)} for ${many.length} documents; sent ${c.sent} B (${types(c.sentTypes)})`);
 }
 
 async function joinApp(set, server) {
   const { page, close } = await launch();
   await page.goto(`${ORIGIN}blank.html`);
-  const counter = countBytes(page);
+  const counter = await countBytes(page);
   const start = Date.now();
   await page.goto(`${ORIGIN}#/join/automerge:${set.group}?server=${encodeURIComponent(server)}`);
   // The join page asks first.
@@ -516,14 +589,36 @@ async function joinApp(set, server) {
   await page.waitForURL(/#\/g\//);
   await page.evaluate((hash) => { location.hash = hash; }, `#/g/${set.group}/site/${set.site}`);
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=plots] li').length >= n, FIRST_SCREEN, { timeout: 120_000 });
-  // Joined: every meeting is on the phone too.
-  await page.waitForFunction(async (n) => {
+  // Joined: every meeting is on the phone too. Polled from here: a
+  // waitForFunction predicate that returns a promise counts as true at once
+  // (an earlier version of this benchmark stopped the app's clock at the
+  // first screen that way).
+  const stored = () => page.evaluate(async () => {
     const db = await new Promise((resolve) => { const r = indexedDB.open('automerge'); r.onsuccess = () => resolve(r.result); });
     const keys = await new Promise((resolve) => { const r = db.transaction('documents').objectStore('documents').getAllKeys(); r.onsuccess = () => resolve(r.result); });
     db.close();
-    return new Set(keys.filter((k) => k[1] !== 'sync-state').map((k) => k[0])).size >= n;
-  }, set.meetings + 1, { timeout: 120_000, polling: 250 });
+    return new Set(keys.filter((k) => k.length === 3 && (k[1] === 'snapshot' || k[1] === 'incremental')).map((k) => k[0])).size;
+  });
+  const deadline = Date.now() + 120_000;
+  while (await stored() < set.meetings + 1) {
+    if (Date.now() > deadline) throw new Error('the app did not store every meeting');
+    await page.waitForTimeout(50);
+  }
   const ms = Date.now() - start;
+  if (process.env.BENCH_DEBUG) {
+    console.error('stored at join:', await page.evaluate(async () => {
+      const db = await new Promise((resolve) => { const r = indexedDB.open('automerge'); r.onsuccess = () => resolve(r.result); });
+      const all = await new Promise((resolve) => { const r = db.transaction('documents').objectStore('documents').getAll(); r.onsuccess = () => resolve(r.result); });
+      db.close();
+      const kinds = {};
+      let bytes = 0;
+      for (const { key, binary } of all) { kinds[key[1]] = (kinds[key[1]] ?? 0) + 1; bytes += binary?.length ?? 0; }
+      return JSON.stringify({ kinds, bytes });
+    }), `received so far ${counter.bytes} B`);
+  }
+  // What arrives after the last document is stored (sync replies still on their way).
+  await page.waitForTimeout(1000);
+  describeBytes('app', counter);
   await close();
   return { ms, bytes: counter.bytes };
 }
@@ -531,11 +626,13 @@ async function joinApp(set, server) {
 async function joinJs(set, server, ids) {
   const { page, close } = await launch();
   await page.goto(`${ORIGIN}blank.html`);
-  const counter = countBytes(page);
+  const counter = await countBytes(page);
   const start = Date.now();
   await page.goto(`${ORIGIN}cmp/index.html?doc=${set.group}&site=${set.site}&server=${encodeURIComponent(server)}&join=${ids.length}`);
   await page.waitForFunction(() => window.joined === true, null, { timeout: 120_000 });
   const ms = Date.now() - start;
+  await page.waitForTimeout(1000);
+  describeBytes('js', counter);
   await close();
   return { ms, bytes: counter.bytes };
 }
@@ -545,6 +642,10 @@ server.close();
 console.log('\n| measure | this app | automerge-repo 2.5.6 + IndexedDB | ratio | goal |');
 console.log('|---|---|---|---|---|');
 for (const row of rows) {
+  if (row.text) {
+    console.log(`| ${row.measure} | ${row.text} | | | ${row.goal} |`);
+    continue;
+  }
   const cell = (s) => `${fmt(s.median, row.unit)} ${row.unit}` + (s.min !== s.max ? ` (${fmt(s.min, row.unit)}–${fmt(s.max, row.unit)})` : '');
   console.log(`| ${row.measure} | ${cell(row.app)} | ${cell(row.js)} | ${row.ratio.toFixed(2)}× | ${row.goal} |`);
 }

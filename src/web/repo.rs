@@ -170,9 +170,11 @@ impl Repo {
         };
         let device = DeviceStore::open(&device).await?;
         let storage = store.storage_id().await?;
+        // Every message a server sends names its target: a short id (as
+        // short as automerge-repo's own `peer-` ids) is bytes saved on each.
         let me = format!(
-            "common-ground-{}",
-            bs58::encode(platform::random_bytes::<9>()).into_string()
+            "cg-{}",
+            bs58::encode(platform::random_bytes::<6>()).into_string()
         );
         Ok(Self(Rc::new(Inner {
             store,
