@@ -162,9 +162,8 @@ fn lay<R: Reconcile>(slot: &mut Option<Tree>, value: R) -> Result<(), Stale> {
 }
 
 impl Layout<'_> {
-    fn scalar(&mut self, value: ScalarValue) -> Result<(), Stale> {
+    fn scalar(&mut self, value: ScalarValue) {
         *self.slot = Some(Tree::Scalar(value));
-        Ok(())
     }
 }
 
@@ -188,35 +187,43 @@ impl Reconciler for Layout<'_> {
         Self: 'b;
 
     fn none(&mut self) -> Result<(), Stale> {
-        self.scalar(ScalarValue::Null)
+        self.scalar(ScalarValue::Null);
+        Ok(())
     }
 
     fn bytes<B: AsRef<[u8]>>(&mut self, value: B) -> Result<(), Stale> {
-        self.scalar(ScalarValue::Bytes(value.as_ref().to_vec()))
+        self.scalar(ScalarValue::Bytes(value.as_ref().to_vec()));
+        Ok(())
     }
 
     fn timestamp(&mut self, value: i64) -> Result<(), Stale> {
-        self.scalar(ScalarValue::Timestamp(value))
+        self.scalar(ScalarValue::Timestamp(value));
+        Ok(())
     }
 
     fn boolean(&mut self, value: bool) -> Result<(), Stale> {
-        self.scalar(ScalarValue::Boolean(value))
+        self.scalar(ScalarValue::Boolean(value));
+        Ok(())
     }
 
     fn str<S: AsRef<str>>(&mut self, value: S) -> Result<(), Stale> {
-        self.scalar(ScalarValue::Str(value.as_ref().into()))
+        self.scalar(ScalarValue::Str(value.as_ref().into()));
+        Ok(())
     }
 
     fn u64(&mut self, value: u64) -> Result<(), Stale> {
-        self.scalar(ScalarValue::Uint(value))
+        self.scalar(ScalarValue::Uint(value));
+        Ok(())
     }
 
     fn i64(&mut self, value: i64) -> Result<(), Stale> {
-        self.scalar(ScalarValue::Int(value))
+        self.scalar(ScalarValue::Int(value));
+        Ok(())
     }
 
     fn f64(&mut self, value: f64) -> Result<(), Stale> {
-        self.scalar(ScalarValue::F64(value))
+        self.scalar(ScalarValue::F64(value));
+        Ok(())
     }
 
     fn map(&mut self) -> Result<MapLayout<'_>, Stale> {
