@@ -105,15 +105,30 @@ async fn write_all(
     puts: Vec<(JsValue, JsValue)>,
     deletes: Vec<JsValue>,
 ) -> Result<(), StoreError> {
+    start_write(db, store, puts, deletes).await
+}
+
+/// [`write_all`], with the transaction opened before this returns rather
+/// than when the future is first polled: the browser writes while the page
+/// goes on with its work.
+fn start_write(
+    db: &JsValue,
+    store: &str,
+    puts: Vec<(JsValue, JsValue)>,
+    deletes: Vec<JsValue>,
+) -> impl Future<Output = Result<(), StoreError>> + 'static + use<> {
     let puts: Array = puts
         .into_iter()
         .map(|(key, value)| JsValue::from(Array::of2(&key, &value)))
         .collect();
     let deletes: Array = deletes.into_iter().collect();
-    wasm_bindgen_futures::JsFuture::from(write_strict(db, store, &puts, &deletes))
-        .await
-        .map_err(|error| StoreError(error.as_string().unwrap_or_else(|| format!("{error:?}"))))?;
-    Ok(())
+    let written = wasm_bindgen_futures::JsFuture::from(write_strict(db, store, &puts, &deletes));
+    async move {
+        written.await.map_err(|error| {
+            StoreError(error.as_string().unwrap_or_else(|| format!("{error:?}")))
+        })?;
+        Ok(())
+    }
 }
 
 impl ChunkStore {
@@ -231,6 +246,19 @@ impl ChunkStore {
     /// # Errors
     /// When IndexedDB fails to write (for example, the disk is full).
     pub async fn write(&self, plan: &SavePlan) -> Result<(), StoreError> {
+        self.start_write(plan)?.await
+    }
+
+    /// [`ChunkStore::write`], with the transaction opened before this
+    /// returns: the future only waits for it to be durable.
+    ///
+    /// # Errors
+    /// When the record cannot be made; the future fails when IndexedDB
+    /// fails to write (for example, the disk is full).
+    pub fn start_write(
+        &self,
+        plan: &SavePlan,
+    ) -> Result<impl Future<Output = Result<(), StoreError>> + 'static + use<>, StoreError> {
         let put = plan.put.to_parts();
         let puts = vec![(JsValue::from(key_array(&put)), record(&put, &plan.bytes)?)];
         let deletes = plan
@@ -238,7 +266,7 @@ impl ChunkStore {
             .iter()
             .map(|key| JsValue::from(key_array(&key.to_parts())))
             .collect();
-        write_all(&self.raw, STORE, puts, deletes).await
+        Ok(start_write(&self.raw, STORE, puts, deletes))
     }
 
     /// Stores raw bytes under a raw key, as any automerge-repo peer could.

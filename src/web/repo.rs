@@ -184,9 +184,11 @@ impl Repo {
         };
         let device = DeviceStore::open(&device).await?;
         let storage = store.storage_id().await?;
+        // Every message a server sends names its target: a short id (as
+        // short as automerge-repo's own `peer-` ids) is bytes saved on each.
         let me = format!(
-            "common-ground-{}",
-            bs58::encode(platform::random_bytes::<9>()).into_string()
+            "cg-{}",
+            bs58::encode(platform::random_bytes::<6>()).into_string()
         );
         Ok(Self(Rc::new(Inner {
             store,
@@ -668,13 +670,19 @@ impl Repo {
         let Some(ticket) = self.0.ledger.borrow_mut().begin(&key) else {
             return;
         };
+        // A document's write opens its transaction now, before the page
+        // re-renders: the browser writes while the page draws.
+        let written: std::pin::Pin<Box<dyn Future<Output = Result<(), StoreError>>>> = match key {
+            SaveKey::Doc(id) => Box::pin(self.write_doc(id)),
+            SaveKey::Record(id) => {
+                let repo = self.clone();
+                Box::pin(async move { repo.write_record(id).await })
+            }
+        };
         self.emit(RepoEvent::Saving);
         let repo = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let result = match key {
-                SaveKey::Doc(id) => repo.write_doc(id).await,
-                SaveKey::Record(id) => repo.write_record(id).await,
-            };
+            let result = written.await;
             repo.finished(&ticket, result);
         });
     }
@@ -711,22 +719,38 @@ impl Repo {
         }
     }
 
-    /// Writes what a document's storage lacks, in one transaction.
-    async fn write_doc(&self, id: DocumentId) -> Result<(), StoreError> {
+    /// Writes what a document's storage lacks, in one transaction, opened
+    /// before this returns; the future waits until it is durable.
+    fn write_doc(
+        &self,
+        id: DocumentId,
+    ) -> impl Future<Output = Result<(), StoreError>> + 'static + use<> {
         let plan = self
             .0
             .engine
             .borrow_mut()
             .document_mut(id)
             .and_then(StoredDoc::save);
-        let Some(plan) = plan else { return Ok(()) };
-        let written = self.0.store.write(&plan).await;
-        if written.is_err()
-            && let Some(doc) = self.0.engine.borrow_mut().document_mut(id)
-        {
-            doc.save_failed(plan);
+        let started = plan.map(|plan| {
+            let started = self.0.store.start_write(&plan);
+            (plan, started)
+        });
+        let repo = self.clone();
+        async move {
+            let Some((plan, started)) = started else {
+                return Ok(());
+            };
+            let written = match started {
+                Ok(writing) => writing.await,
+                Err(error) => Err(error),
+            };
+            if written.is_err()
+                && let Some(doc) = repo.0.engine.borrow_mut().document_mut(id)
+            {
+                doc.save_failed(plan);
+            }
+            written
         }
-        written
     }
 
     async fn write_record(&self, id: DocumentId) -> Result<(), StoreError> {
