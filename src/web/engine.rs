@@ -102,6 +102,9 @@ pub trait Engine {
     fn seal(&self, group: DocumentId, key: &GroupKey) -> DocumentId;
     fn seal_refused(&self, group: DocumentId) -> Option<SealError>;
     fn sealed_size(&self, group: DocumentId) -> Option<(usize, usize)>;
+    fn sealed_updates_file(&self, group: DocumentId) -> Option<Vec<u8>>;
+    fn seal_from_generation(&self, group: DocumentId, generation: u32);
+    fn sealed_generation(&self, group: DocumentId) -> Option<u32>;
 }
 
 /// Each method is `Repo`'s own of the same name.
@@ -257,5 +260,14 @@ impl Engine for Repo {
     }
     fn sealed_size(&self, group: DocumentId) -> Option<(usize, usize)> {
         Self::sealed_size(self, group)
+    }
+    fn sealed_updates_file(&self, group: DocumentId) -> Option<Vec<u8>> {
+        Self::sealed_updates_file(self, group)
+    }
+    fn seal_from_generation(&self, group: DocumentId, generation: u32) {
+        Self::seal_from_generation(self, group, generation);
+    }
+    fn sealed_generation(&self, group: DocumentId) -> Option<u32> {
+        Self::sealed_generation(self, group)
     }
 }
