@@ -951,18 +951,27 @@ impl Repo {
         }
     }
 
-    /// Changes of a sealed group and its meetings not in its log yet.
-    fn unsealed(&self, group: DocumentId) -> usize {
+    /// Runs `f` on a sealed group (its sealer and earlier logs) with the
+    /// engine's documents, both borrowed; `None` when it is not sealed here.
+    fn with_sealed<R>(
+        &self,
+        group: DocumentId,
+        f: impl FnOnce(&mut Sealed, &mut EngineDocs<'_>) -> R,
+    ) -> Option<R> {
         let mut sealed = self.0.sealed.borrow_mut();
-        let Some(sealed) = sealed.get_mut(&group) else {
-            return 0;
-        };
+        let sealed = sealed.get_mut(&group)?;
         let mut engine = self.0.engine.borrow_mut();
         let mut docs = EngineDocs {
             engine: &mut engine,
             actor: self.0.actor.clone(),
         };
-        sealed.sealer.unsealed(&mut docs)
+        Some(f(sealed, &mut docs))
+    }
+
+    /// Changes of a sealed group and its meetings not in its log yet.
+    fn unsealed(&self, group: DocumentId) -> usize {
+        self.with_sealed(group, |sealed, docs| sealed.sealer.unsealed(docs))
+            .unwrap_or(0)
     }
 
     /// Changes of a group and every meeting of it on this phone that
@@ -1321,17 +1330,10 @@ impl Repo {
         };
         let Some((entries, moved)) = read else { return };
         let had_group = self.0.engine.borrow().has(group);
-        let opened = {
-            let mut sealed = self.0.sealed.borrow_mut();
-            let Some(sealed) = sealed.get_mut(&group) else {
-                return;
-            };
-            let mut engine = self.0.engine.borrow_mut();
-            let mut docs = EngineDocs {
-                engine: &mut engine,
-                actor: self.0.actor.clone(),
-            };
-            sealed.sealer.open_entries(entries, moved, &mut docs)
+        let Some(opened) = self.with_sealed(group, |sealed, docs| {
+            sealed.sealer.open_entries(entries, moved, docs)
+        }) else {
+            return;
         };
         for id in &opened.changed {
             self.0.engine.borrow_mut().local_change(*id);
@@ -1426,58 +1428,35 @@ impl Repo {
         if due == seal::Due::Rotate {
             return self.rotate(group, log);
         }
-        let writes = {
-            let mut sealed = self.0.sealed.borrow_mut();
-            let Some(sealed) = sealed.get_mut(&group) else {
-                return;
-            };
-            let mut engine = self.0.engine.borrow_mut();
-            let mut docs = EngineDocs {
-                engine: &mut engine,
-                actor: self.0.actor.clone(),
-            };
-            let mut writes: Vec<seal::Write> = Vec::new();
+        let Some(writes) = self.with_sealed(group, |sealed, docs| {
+            let nonce = platform::random_bytes::<{ seal::NONCE_BYTES }>();
             if due == seal::Due::Compact {
-                writes.push(sealed.sealer.compaction(
-                    &names,
-                    &mut docs,
-                    platform::random_bytes::<{ seal::NONCE_BYTES }>(),
-                ));
-            } else if let Some(write) = sealed
-                .sealer
-                .pending(&mut docs, platform::random_bytes::<{ seal::NONCE_BYTES }>())
-            {
-                writes.push(write);
+                Some(sealed.sealer.compaction(&names, docs, nonce))
+            } else {
+                sealed.sealer.pending(docs, nonce)
             }
-            writes
+        }) else {
+            return;
         };
-        if !writes.is_empty() {
-            self.write_log(log, &writes);
+        if let Some(write) = writes {
+            self.write_log(log, &[write]);
         }
     }
 
     /// Moves a sealed group to the next generation's log: a snapshot there,
     /// a sealed note in the old one; servers are offered both.
     fn rotate(&self, group: DocumentId, old: DocumentId) {
-        let rotated = {
-            let mut sealed = self.0.sealed.borrow_mut();
-            let Some(sealed) = sealed.get_mut(&group) else {
-                return;
-            };
-            let mut engine = self.0.engine.borrow_mut();
-            let mut docs = EngineDocs {
-                engine: &mut engine,
-                actor: self.0.actor.clone(),
-            };
-            let nonces = [
-                platform::random_bytes::<{ seal::NONCE_BYTES }>(),
-                platform::random_bytes::<{ seal::NONCE_BYTES }>(),
-            ];
-            let (note, first) = sealed.sealer.rotation(&mut docs, nonces);
+        let nonces = [
+            platform::random_bytes::<{ seal::NONCE_BYTES }>(),
+            platform::random_bytes::<{ seal::NONCE_BYTES }>(),
+        ];
+        let Some((note, first, log)) = self.with_sealed(group, |sealed, docs| {
+            let (note, first) = sealed.sealer.rotation(docs, nonces);
             sealed.earlier.push(old);
             (note, first, sealed.sealer.log_id())
+        }) else {
+            return;
         };
-        let (note, first, log) = rotated;
         let mut doc = automerge::AutoCommit::new().with_actor(self.0.actor.clone());
         first.apply(&mut doc);
         doc.commit();
