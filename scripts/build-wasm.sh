@@ -28,6 +28,8 @@ if [ -n "$release" ]; then
       "$wasm" -o "$wasm"
   done
 fi
+# The small chunks the engine needs, as one file (see the script).
+(cd "$out" && node "$app/scripts/bundle-engine.mjs")
 
 # One hash of the whole build names every file, so the HTTP cache and the
 # service worker can keep them for good (public/sw.js trusts "-<hash>" names).
@@ -47,14 +49,8 @@ while read -r file named; do mv "$file" "$staging/$named"; done < names
 cp -r snippets "$staging/" 2>/dev/null || true
 
 main=common-ground-$hash
-# The engine's chunk and the chunks it needs, as the split loader names them.
-engine=$(node -e '
-  const js = require("fs").readFileSync(process.argv[1], "utf8");
-  const file = (name) => js.match(new RegExp(`const ${name} = makeLoad\\(\\(\\) => \\{\\s*const src = fetch\\(new URL\\("\\./([^"]+)"`))[1];
-  const [, own, deps] = js.match(/__wasm_split_load_engine = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?\n, \[([^\]]*)\]/);
-  const names = [own, ...deps.split(",").map((d) => d.trim()).filter(Boolean).map(file)];
-  console.log(JSON.stringify(names));
-' "$staging/__wasm_split-$hash.js")
+# The engine's chunk and the one file of chunks it needs.
+engine="[\"split_engine-$hash.wasm\",\"chunk_engine-$hash.wasm\"]"
 # A phone that has run the app before (it has settings) fetches the engine
 # alongside the first module, from the service worker's cache; a first visit
 # leaves the connection to the first screen and fetches it after.
