@@ -120,6 +120,13 @@ test('on a first visit the first screen shows before the engine; an engine that 
     fetched += 1;
     return route.continue();
   });
+  // The small chunks the engine needs come in one file: its first fetch
+  // fails too, and is fetched again.
+  let bundleRefused = 0;
+  await context.route(/\/chunk_engine-[0-9a-f]+\.wasm$/, (route) => {
+    if (bundleRefused++ === 0) return route.abort('internetdisconnected');
+    return route.continue();
+  });
   await page.goto(server.url);
   // The language is asked, and home shows, with the engine still away.
   await page.getByTestId('continue').click();
@@ -134,6 +141,7 @@ test('on a first visit the first screen shows before the engine; an engine that 
   await page.getByRole('button', { name: 'Create group' }).waitFor({ timeout: 15_000 });
   assert.equal(await alert.count(), 0);
   assert.equal(fetched, 1);
+  assert.ok(bundleRefused >= 2, 'the engine\'s chunks were fetched again after failing');
   await page.locator('#group-name').fill('Late Engine Growers');
   await page.getByRole('button', { name: 'Create group' }).click();
   await page.getByRole('heading', { name: 'Late Engine Growers' }).waitFor();
