@@ -197,6 +197,9 @@ fn server_phrase(app: AppState, id: DocumentId) -> (&'static str, String) {
     let Some(url) = app.server_of(id) else {
         return ("status", app.t(Key::NotSyncing).to_owned());
     };
+    if key_changed(app, id) {
+        return ("status warn", app.t(Key::SyncPausedShort).to_owned());
+    }
     let server = host(&url);
     let state = app.servers.with(|servers| servers.get(&url).cloned());
     match state {
@@ -250,11 +253,20 @@ fn trouble_text(app: AppState, peer: &str, trouble: &Trouble) -> String {
     }
 }
 
+/// A sealed group whose key changed on other phones: connected or not, its
+/// server no longer carries this phone's changes to anyone (reactive).
+fn key_changed(app: AppState, id: DocumentId) -> bool {
+    app.seal_refused(id) == Some(crate::core::seal::SealError::KeyChanged)
+}
+
 /// The closed status line's word for the sync server: short, no address.
 fn server_word(app: AppState, id: DocumentId) -> &'static str {
     let Some(url) = app.server_of(id) else {
         return app.t(Key::NoServerShort);
     };
+    if key_changed(app, id) {
+        return app.t(Key::SyncPausedShort);
+    }
     match app.servers.with(|servers| servers.get(&url).cloned()) {
         Some(ServerState::Connected) => app.t(Key::SyncedShort),
         Some(ServerState::Waiting { .. }) => app.t(Key::UnreachableShort),
@@ -315,6 +327,7 @@ fn SyncLine(id: DocumentId, open: RwSignal<bool>) -> impl IntoView {
                     )
                 })
             })
+            || key_changed(app, id)
     };
     view! {
         {move || unshared().map(|(full, short)| view! {

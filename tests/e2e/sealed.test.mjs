@@ -203,6 +203,10 @@ test('two phones converge on a sealed group through the npm server, which keeps 
   // closing note, sealed in the old key) and reads nothing written after.
   await ben.page.getByTestId('seal-key-changed').getByText(/key was changed/).waitFor({ timeout: 30_000 });
   await shot(ben.page, 'sealed-key-changed');
+  // Its status bar does not say "Synced": the server no longer carries
+  // its changes to anyone.
+  await ben.page.getByTestId('sync-status').getByText('Sync paused').first().waitFor();
+  assert.equal(await ben.page.getByTestId('status-summary').getByText('Synced', { exact: true }).count(), 0);
   await ben.page.waitForTimeout(3_000);
   assert.ok(!(await ben.page.getByTestId('plots').textContent()).includes('Afterkey'), 'the old key read a plot written after the change');
   for (const phone of [ana, ben, carla, dana]) assert.deepEqual(phone.errors, []);
