@@ -765,13 +765,7 @@ impl Repo {
     /// An updates file with the group and every meeting it links that is on
     /// this phone.
     pub fn updates_file(&self, group: DocumentId) -> Option<Vec<u8>> {
-        let engine = self.0.engine.borrow();
-        let doc = engine.document(group)?;
-        let ids = std::iter::once(group).chain(linked_documents(doc.doc()));
-        let docs: Vec<(DocumentId, Vec<u8>)> = ids
-            .filter_map(|id| Some((id, engine.document(id)?.doc().clone().save())))
-            .collect();
-        Some(updates::pack(group, &docs))
+        self.group_file(group, None)
     }
 
     /// [`Repo::updates_file`] with a sealed group's key in it, for a member
@@ -779,13 +773,17 @@ impl Repo {
     /// not sealed on this phone.
     pub fn sealed_updates_file(&self, group: DocumentId) -> Option<Vec<u8>> {
         let key = self.0.sealed.borrow().get(&group)?.sealer.key().clone();
+        self.group_file(group, Some(&key))
+    }
+
+    fn group_file(&self, group: DocumentId, key: Option<&GroupKey>) -> Option<Vec<u8>> {
         let engine = self.0.engine.borrow();
         let doc = engine.document(group)?;
         let ids = std::iter::once(group).chain(linked_documents(doc.doc()));
         let docs: Vec<(DocumentId, Vec<u8>)> = ids
             .filter_map(|id| Some((id, engine.document(id)?.doc().clone().save())))
             .collect();
-        Some(updates::pack_keyed(group, &docs, Some(&key)))
+        Some(updates::pack_keyed(group, &docs, key))
     }
 
     /// Merges an updates file opened in `expected` (or, with `None`, to bring
