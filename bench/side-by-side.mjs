@@ -5,6 +5,7 @@
 // against its goal (issue 17).
 //   scripts/release && node bench/side-by-side.mjs [--runs 7] [--only open,edit,typing,memory,join]
 //     [--sets plots-500,plots-5000] (which groups `open` and `edit` open; all by default)
+//     [--timeline] (with `open`: where one navigation's time goes, for both pages)
 //     [--profile] (with `edit`: a CPU profile of edits at 500 plots, summarised;
 //     run it on a build whose wasm keeps its names, bench/names-build.sh)
 // `--only join`: a phone joining a group of 5,000 plots and 200 meetings
@@ -134,6 +135,43 @@ function instrument() {
   } catch { /* no long task timing */ }
 }
 
+// With `--timeline`: when each step of a start happens (ms from
+// navigation start), the same for both pages: IndexedDB opens and reads,
+// wasm compiled, the first thing drawn, 10 plots listed.
+function timeline() {
+  window.__steps = [];
+  const step = (what) => window.__steps.push([what, Math.round(performance.now())]);
+  const open = indexedDB.open.bind(indexedDB);
+  indexedDB.open = (...call) => {
+    const request = open(...call);
+    step(`IndexedDB open ${call[0]}`);
+    request.addEventListener('success', () => step(`IndexedDB opened ${call[0]}`));
+    return request;
+  };
+  for (const read of ['get', 'getAll', 'getAllKeys', 'openCursor']) {
+    const original = IDBObjectStore.prototype[read];
+    IDBObjectStore.prototype[read] = function (...call) {
+      const request = original.apply(this, call);
+      const store = this.name;
+      step(`${read} ${store}`);
+      request.addEventListener('success', () => step(`${read} ${store} read`));
+      return request;
+    };
+  }
+  let compiling = 0;
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = async function (...call) {
+      if (compiling++ === 0) step('wasm compiling');
+      try { return await original.apply(this, call); } finally { if (--compiling === 0) step('wasm compiled'); }
+    };
+  }
+  new MutationObserver(() => {
+    if (!window.__drawn && document.querySelector('main *, ul, h1')) { window.__drawn = true; step('first thing drawn'); }
+    if (!window.__listed && document.querySelectorAll('[data-testid=plots] li').length >= 10) { window.__listed = true; step('10 plots listed'); }
+  }).observe(document, { subtree: true, childList: true });
+}
+
 async function launch() {
   const profile = await mkdtemp(join(tmpdir(), 'cg-side-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -156,6 +194,7 @@ async function launch() {
     } catch { /* about:blank */ }
   });
   await context.addInitScript(instrument);
+  if (args.includes('--timeline')) await context.addInitScript(timeline);
   context.setDefaultTimeout(120_000);
   const page = context.pages()[0] ?? await context.newPage();
   if (process.env.BENCH_DEBUG) {
@@ -254,6 +293,17 @@ if (ONLY.includes('open')) {
     }
     report(`navigation → first screen of plots, ${set.plots} plots, ${set.commands} commands`, 'ms', app, js,
       name === 'plots-50' ? '—' : '≤ 0.5×');
+    if (args.includes('--timeline')) {
+      for (const [who, url] of [['app', appSite(set)], ['js', jsSite(set)]]) {
+        await timeList(page, url, first);
+        const steps = await page.evaluate(() => window.__steps);
+        const fetched = await page.evaluate(() => performance.getEntriesByType('resource')
+          .filter((r) => /\.(wasm|js)$/.test(r.name))
+          .map((r) => `${r.name.split('/').pop().replace(/-[0-9a-f]{16}/, '')} ${Math.round(r.startTime)}–${Math.round(r.responseEnd)}`));
+        console.log(`  ${who}, one navigation: fetched ${fetched.join(', ')}`);
+        console.log(`    ${steps.map(([what, at]) => `${at} ${what}`).join('; ')}`);
+      }
+    }
     if (name === 'plots-5000') {
       const nodes = async (url) => {
         await timeList(page, url, first);

@@ -138,7 +138,13 @@ test('six phones pair as a tree through two doors at once, one in the middle lea
     if (!open) await phone.page.getByTestId('status-summary').click();
     await phone.page.getByTestId('room-status')
       .getByText(`Syncing with ${count} phones: the whole room has everything on this phone`)
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error) => {
+        // What every phone's status bar says, to tell a stalled link from a slow one.
+        const said = await Promise.all(everyone.map(async (p) =>
+          `${p.name}: ${await p.page.getByTestId('room-status').textContent({ timeout: 1000 }).catch(() => '(none)')}`));
+        throw new Error(`${phone.name}: the room did not agree. ${said.join('; ')}`, { cause: error });
+      });
   };
   await Promise.all(everyone.map((phone) => roomAgrees(phone, 5)));
   console.log(`  whole room up to date ${Date.now() - lastPairing} ms after the last pairing`);
@@ -194,6 +200,9 @@ test('six phones pair as a tree through two doors at once, one in the middle lea
     }
     return true;
   };
+  // Every status bar says the whole room holds the same before the notes
+  // are compared: the words below can be found before the last letter lands.
+  await Promise.all(everyone.map((phone) => roomAgrees(phone, 5)));
   const seen = [];
   for (const phone of everyone) {
     await phone.page.goto(`${app.url}${meetingHref}`);
