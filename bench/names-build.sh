@@ -16,6 +16,8 @@ tools/wasm-split/target/release/wasm-split \
 wasm-bindgen --target web --no-typescript --keep-lld-exports \
   --out-dir "$out" --out-name common-ground "$out/linked.wasm"
 rm "$out/linked.wasm"
+# The engine's small chunks in one file, as the release build has them.
+(cd "$out" && node ../../scripts/bundle-engine.mjs)
 cp -r dist target/names-dist
 # The same names the release build gave each file, so dist's page loads them.
 while read -r file named; do

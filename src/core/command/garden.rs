@@ -10,7 +10,7 @@ use crate::core::model::{
     Group, LogEntry, LogKind, MAX_GRID, Member, Plot, PlotStatus, Shift, Site, WaitlistEntry,
     format_cells,
 };
-use crate::core::text::{char_len, clean_line, same_text};
+use crate::core::text::{char_len, clean_line, fold, same_as};
 
 fn label(group: &Group, site: &str, text: &str, except: Option<&str>) -> Result<String, Refusal> {
     let text = clean_line(text);
@@ -20,8 +20,9 @@ fn label(group: &Group, site: &str, text: &str, except: Option<&str>) -> Result<
     if char_len(&text) > MAX_LABEL {
         return Err(Refusal::LabelTooLong { max: MAX_LABEL });
     }
+    let folded = fold(&text);
     let taken = group.plots.iter().any(|(id, plot)| {
-        plot.site == site && Some(id.as_str()) != except && same_text(&plot.label, &text)
+        plot.site == site && Some(id.as_str()) != except && same_as(&plot.label, &folded)
     });
     if taken {
         return Err(Refusal::DuplicateLabel { label: text });
@@ -318,11 +319,12 @@ pub(super) fn edit(group: &mut Group, command: &Command, at: &At) -> Result<Vec<
                 member(group, known)?;
             }
             let who = name(who)?;
+            let folded = fold(&who);
             let waiting = group.waitlist.values().any(|w| {
                 w.site == *garden
                     && match (known, &w.member) {
                         (Some(known), Some(them)) => known == them,
-                        _ => same_text(&w.name, &who),
+                        _ => same_as(&w.name, &folded),
                     }
             });
             if waiting {
