@@ -176,13 +176,16 @@ impl Repo {
     /// # Errors
     /// When IndexedDB cannot be opened.
     pub async fn open(database: &str) -> Result<Self, StoreError> {
-        let store = ChunkStore::open(database).await?;
         let device = if database == super::idb::DATABASE {
             DEVICE_DATABASE.to_owned()
         } else {
             format!("{database}.device")
         };
-        let device = DeviceStore::open(&device).await?;
+        // Both databases at once: each open waits on the browser's storage
+        // thread, and the group on screen waits for both.
+        let (store, device) =
+            futures::future::join(ChunkStore::open(database), DeviceStore::open(&device)).await;
+        let (store, device) = (store?, device?);
         let storage = store.storage_id().await?;
         // Every message a server sends names its target: a short id (as
         // short as automerge-repo's own `peer-` ids) is bytes saved on each.
