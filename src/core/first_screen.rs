@@ -90,7 +90,7 @@ fn decode(record: &[u8]) -> Result<Payload, Unusable> {
         return Err(Unusable::Unreadable);
     }
     match postcard::take_from_bytes::<Payload>(body) {
-        Ok((payload, rest)) if rest.is_empty() => Ok(payload),
+        Ok((payload, [])) => Ok(payload),
         _ => Err(Unusable::Unreadable),
     }
 }
@@ -294,7 +294,10 @@ mod tests {
                     done_at: Some(18),
                 },
             ),
-            read_at: ReadAt(vec![automerge::ChangeHash([9; 32]), automerge::ChangeHash([1; 32])]),
+            read_at: ReadAt(vec![
+                automerge::ChangeHash([9; 32]),
+                automerge::ChangeHash([1; 32]),
+            ]),
             aid_expiry_days: 14,
         }
     }
@@ -357,7 +360,10 @@ mod tests {
         longer.push(0);
         assert_eq!(shown(&longer, id(), &keys()), Err(Unusable::Unreadable));
         assert_eq!(shown(b"", id(), &keys()), Err(Unusable::Unreadable));
-        assert_eq!(shown(&[0xff; 100], id(), &keys()), Err(Unusable::Unreadable));
+        assert_eq!(
+            shown(&[0xff; 100], id(), &keys()),
+            Err(Unusable::Unreadable)
+        );
     }
 
     #[test]
@@ -389,7 +395,10 @@ mod tests {
         let digest = crate::core::repo::hex(&record[5..37]);
         assert_eq!(
             (FORMAT, digest.as_str()),
-            (1, "3ece7e6d973530438e31fe91c1a74bf8cf2cbe6b7a64e3d7f71922a85d703c6b"),
+            (
+                1,
+                "3ece7e6d973530438e31fe91c1a74bf8cf2cbe6b7a64e3d7f71922a85d703c6b"
+            ),
             "the cached first screen's layout changed: bump FORMAT and pin the new digest"
         );
     }

@@ -12,7 +12,9 @@ pub const SCHEMA_VERSION: u64 = 2;
 /// Everything is kept in maps keyed by id, never in lists by position, so
 /// that two members adding or editing different things at once both win.
 /// Maps added in version 2 read as empty when a version 1 group lacks them.
-#[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct Group {
     #[autosurgeon(
         hydrate = "super::lenient::uint",
@@ -97,7 +99,9 @@ const fn default_aid_expiry() -> u64 {
 
 /// A meeting as the group's index lists it; the meeting itself (notes and
 /// all) lives in its own document.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct MeetingEntry {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub title: String,
@@ -122,7 +126,9 @@ impl MeetingEntry {
 }
 
 /// A person in the group.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct Member {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub name: String,
@@ -143,7 +149,9 @@ pub struct Member {
 }
 
 /// A garden (or any place the group looks after).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct Site {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub name: String,
@@ -163,7 +171,9 @@ pub struct Site {
 }
 
 /// One plot in a garden.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct Plot {
     /// The id of the site the plot is in.
     #[autosurgeon(hydrate = "super::lenient::text")]

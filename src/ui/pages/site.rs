@@ -44,6 +44,8 @@ struct PlotRow {
 #[component]
 fn SiteView(id: DocumentId, site: String) -> impl IntoView {
     let app = expect_context::<AppState>();
+    // Shown from the cached first screen: nothing can be done yet.
+    let waiting = Memo::new(move |_| app.early().is_some());
     let group = app.group(id);
     let site_id = site.clone();
     let exists = Memo::new(move |_| {
@@ -177,7 +179,7 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
                 <TextField id="plot-label" label=Key::PlotLabel value=label error=error />
                 <TextField id="plot-size" label=Key::PlotSize value=size hint=Key::PlotSizeHint error=size_error />
                 <StatusSelect id="plot-status" value=status />
-                <button type="submit" class="primary">{move || app.t(Key::AddPlot)}</button>
+                <button type="submit" class="primary" disabled=waiting>{move || app.t(Key::AddPlot)}</button>
             </form>
             <Waitlist id=id site=site.clone() />
         </Show>
@@ -190,6 +192,8 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
 #[component]
 fn PlotMap(id: DocumentId, site: String) -> impl IntoView {
     let app = expect_context::<AppState>();
+    // Shown from the cached first screen: nothing can be done yet.
+    let waiting = Memo::new(move |_| app.early().is_some());
     let group = app.group(id);
     let site_id = site.clone();
     let grid = Memo::new(move |_| {
@@ -355,7 +359,7 @@ fn PlotMap(id: DocumentId, site: String) -> impl IntoView {
                 <form class="panel" on:submit=move |ev| make_plot.run(ev) novalidate data-testid="place-form">
                     <p role="status">{move || app.count(Key::SquaresChosen, chosen.with(BTreeSet::len))}</p>
                     <TextField id="map-plot-label" label=Key::NewPlotHere value=new_label />
-                    <button type="submit" class="primary">{move || app.t(Key::MakePlot)}</button>
+                    <button type="submit" class="primary" disabled=waiting>{move || app.t(Key::MakePlot)}</button>
                     <label for="map-existing">{move || app.t(Key::OrAddToPlot)}</label>
                     <select id="map-existing" on:change=move |ev| existing.set(event_target_value(&ev))>
                         <option value="">{move || app.t(Key::ChoosePlot)}</option>
@@ -363,7 +367,7 @@ fn PlotMap(id: DocumentId, site: String) -> impl IntoView {
                             <option value=row.0.clone()>{row.1.clone()}</option>
                         </For>
                     </select>
-                    <button type="button" on:click=move |_| move_plot.run(())>{move || app.t(Key::AddSquares)}</button>
+                    <button type="button" disabled=waiting on:click=move |_| move_plot.run(())>{move || app.t(Key::AddSquares)}</button>
                     <button type="button" on:click=move |_| chosen.set(BTreeSet::new())>{move || app.t(Key::Cancel)}</button>
                     <FieldError id="place-error".to_owned() error=place_error />
                 </form>
@@ -373,7 +377,7 @@ fn PlotMap(id: DocumentId, site: String) -> impl IntoView {
                 <form on:submit=lay_out novalidate class="stack">
                     <InputField id="map-rows" label=Key::Rows kind="number" value=rows />
                     <InputField id="map-cols" label=Key::Columns kind="number" value=cols error=layout_error />
-                    <button type="submit" class="primary">{move || app.t(Key::SaveMapSize)}</button>
+                    <button type="submit" class="primary" disabled=waiting>{move || app.t(Key::SaveMapSize)}</button>
                 </form>
             </details>
         </section>
@@ -384,6 +388,8 @@ fn PlotMap(id: DocumentId, site: String) -> impl IntoView {
 #[component]
 fn Waitlist(id: DocumentId, site: String) -> impl IntoView {
     let app = expect_context::<AppState>();
+    // Shown from the cached first screen: nothing can be done yet.
+    let waiting = Memo::new(move |_| app.early().is_some());
     let group = app.group(id);
     let site_id = site.clone();
     let queue = Memo::new(move |_| {
@@ -494,13 +500,13 @@ fn Waitlist(id: DocumentId, site: String) -> impl IntoView {
                                             let entry = entry.clone();
                                             view! {
                                                 <button type="button" class="primary" data-testid="offer-next"
-                                                    disabled=move || free_plots.with(Vec::is_empty)
+                                                    disabled=move || waiting.get() || free_plots.with(Vec::is_empty)
                                                     on:click=move |_| offer.run(entry.clone())>
                                                     {move || app.t(Key::OfferToNext)}
                                                 </button>
                                             }
                                         })}
-                                        <button type="button" on:click=move |_| {
+                                        <button type="button" disabled=waiting on:click=move |_| {
                                             if let Err(refused) = app.run(id, &Command::LeaveWaitlist { entry: leave_entry.clone() }) {
                                                 offer_error.set(Some(refused.message));
                                             }
@@ -517,7 +523,7 @@ fn Waitlist(id: DocumentId, site: String) -> impl IntoView {
                 <TextField id="wait-name" label=Key::PersonName value=name error=error />
                 <TextField id="wait-contact" label=Key::Contact value=contact />
                 <TextField id="wait-priority" label=Key::PriorityReason value=priority hint=Key::PriorityHint />
-                <button type="submit" class="primary">{move || app.t(Key::AddToWaitlist)}</button>
+                <button type="submit" class="primary" disabled=waiting>{move || app.t(Key::AddToWaitlist)}</button>
             </form>
         </section>
     }
