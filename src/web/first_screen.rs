@@ -116,14 +116,14 @@ pub async fn read(group: DocumentId) -> Option<(Vec<u8>, Vec<ChunkKey>)> {
     Some((record, keys))
 }
 
-/// Writes (`Some`) or removes (`None`) a group's cached record; resolves
-/// once the write is done.
+/// Writes (`Some`) or removes (`None`) a group's cached record in the
+/// database `cache` (see [`database_for`]); resolves once the write is done.
 ///
 /// # Errors
 /// What IndexedDB said.
-pub async fn write(database: &str, group: DocumentId, bytes: Option<&[u8]>) -> Result<(), JsValue> {
+pub async fn write(cache: &str, group: DocumentId, bytes: Option<&[u8]>) -> Result<(), JsValue> {
     let bytes = bytes.map_or(JsValue::NULL, |bytes| Uint8Array::from(bytes).into());
-    let written = write_cached(&database_for(database), &group.to_string(), &bytes);
+    let written = write_cached(cache, &group.to_string(), &bytes);
     wasm_bindgen_futures::JsFuture::from(written).await?;
     Ok(())
 }
