@@ -56,34 +56,62 @@ export async function read_cached(documents, cache, group) {
     cached?.close();
   }
 }
+// The cache's connection, opened once the engine starts, so that a write
+// when the page is hidden starts its transaction at once: a page being
+// left runs no more callbacks.
 const open = new Map();
-function created(name) {
+const ready = new Map();
+function connect(name) {
   if (!open.has(name)) {
     open.set(name, new Promise((resolve, reject) => {
       const request = indexedDB.open(name, 1);
       request.onupgradeneeded = () => request.result.createObjectStore("groups");
-      request.onsuccess = () => resolve(request.result);
+      request.onsuccess = () => {
+        const db = request.result;
+        // Let a deletion or a newer version in; reopened on the next write.
+        db.onversionchange = () => { db.close(); open.delete(name); ready.delete(name); };
+        ready.set(name, db);
+        resolve(db);
+      };
       request.onerror = () => { open.delete(name); reject(String(request.error)); };
     }));
   }
   return open.get(name);
 }
+// A failure shows at the first write, which tries again.
+export function prepare_cached(name) {
+  connect(name).catch(() => {});
+}
 // A cache: relaxed durability, and a failure costs only speed.
-export async function write_cached(cache, group, bytes) {
-  const db = await created(cache);
-  const tx = db.transaction("groups", "readwrite", { durability: "relaxed" });
-  if (bytes) tx.objectStore("groups").put(bytes, group);
-  else tx.objectStore("groups").delete(group);
-  if (tx.commit) tx.commit();
-  await new Promise((resolve, reject) => {
-    tx.oncomplete = resolve;
-    tx.onabort = () => reject(String(tx.error));
+export function write_cached(cache, group, bytes) {
+  const db = ready.get(cache);
+  if (!db) return connect(cache).then(() => write_cached(cache, group, bytes));
+  return new Promise((resolve, reject) => {
+    try {
+      const tx = db.transaction("groups", "readwrite", { durability: "relaxed" });
+      if (bytes) tx.objectStore("groups").put(bytes, group);
+      else tx.objectStore("groups").delete(group);
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(String(tx.error));
+      if (tx.commit) tx.commit();
+    } catch (error) {
+      ready.delete(cache);
+      open.delete(cache);
+      reject(String(error));
+    }
   });
 }
 "#)]
 extern "C" {
     fn read_cached(documents: &str, cache: &str, group: &str) -> js_sys::Promise;
     fn write_cached(cache: &str, group: &str, bytes: &JsValue) -> js_sys::Promise;
+    fn prepare_cached(cache: &str);
+}
+
+/// Opens (creating if needed) the database `cache`, so that a later
+/// [`write`] starts its transaction at once.
+pub fn prepare(cache: &str) {
+    prepare_cached(cache);
 }
 
 /// A group's cached record and its document's stored chunk keys now, if

@@ -232,6 +232,7 @@ impl Repo {
     /// Writes the cached first screens when the page is hidden (the member
     /// switched apps, the tab closes): the next start shows what is here.
     fn remember_when_hidden(self) -> Self {
+        super::first_screen::prepare(&self.0.first_screens);
         let repo = Rc::downgrade(&self.0);
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return self;
