@@ -236,11 +236,20 @@ impl AppState {
                 app.open_group(id);
             }
         });
-        // A group's first screen, from its cached copy, before the engine.
+        // A group's first screen, from its cached copy, before the engine:
+        // drawn first (a few ms of reading), so the engine's fetch and
+        // compiling do not compete with it.
         if let Route::Group(id) | Route::Site(id, _) = app.route.get_untracked() {
-            leptos::task::spawn_local(app.show_first_screen(id));
+            leptos::task::spawn_local(async move {
+                if app.show_first_screen(id).await {
+                    // Let the page draw before the engine comes.
+                    platform::sleep(0).await;
+                }
+                app.open_store().await;
+            });
+        } else {
+            leptos::task::spawn_local(app.open_store());
         }
-        leptos::task::spawn_local(app.open_store());
         app
     }
 
@@ -248,27 +257,28 @@ impl AppState {
     /// stored document (its chunk keys equal the stored ones) and the
     /// engine has not opened it meanwhile; otherwise the page waits for the
     /// engine as it would without a cache.
-    async fn show_first_screen(self, id: DocumentId) {
+    /// True if it was shown.
+    async fn show_first_screen(self, id: DocumentId) -> bool {
         let Some((record, keys)) = crate::web::first_screen::read(id).await else {
-            return;
+            return false;
         };
         let Ok(group) = crate::core::first_screen::shown(&record, id, &keys) else {
-            return;
+            return false;
         };
-        if self.ready.get_untracked() || self.route.with_untracked(Route::group) != Some(id) {
-            return;
+        if self.ready.get_untracked()
+            || self.route.with_untracked(Route::group) != Some(id)
+            || self.opened.with_untracked(Option::is_some)
+        {
+            return false;
         }
-        self.opened.update(|opened| {
-            if opened.is_none() {
-                *opened = Some(Opened::Open {
-                    id,
-                    group: Shown::new(group),
-                    damaged: 0,
-                    stale: false,
-                    early: true,
-                });
-            }
-        });
+        self.opened.set(Some(Opened::Open {
+            id,
+            group: Shown::new(group),
+            damaged: 0,
+            stale: false,
+            early: true,
+        }));
+        true
     }
 
     /// Opens the document store and the device records, then syncs and
