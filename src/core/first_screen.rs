@@ -29,12 +29,21 @@ const MAGIC: &[u8; 4] = b"CGFS";
 const HEADER: usize = MAGIC.len() + 1 + 32;
 
 /// What the record holds.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Payload {
     document: String,
     /// The chunks the group was read from, sorted: (kind, name).
     keys: Vec<(String, String)>,
     group: Group,
+}
+
+/// The same, borrowed, for writing without copying the group (postcard
+/// lays out a reference as the value itself).
+#[derive(Serialize)]
+struct PayloadRef<'a> {
+    document: &'a str,
+    keys: &'a [(String, String)],
+    group: &'a Group,
 }
 
 /// Why a cached first screen is not shown.
@@ -50,10 +59,12 @@ pub enum Unusable {
 
 /// The record of `group`, read from the chunks `keys` of `document`.
 pub fn encode(document: DocumentId, keys: &[ChunkKey], group: &Group) -> Vec<u8> {
-    let payload = Payload {
-        document: document.to_string(),
-        keys: names(document, keys),
-        group: group.clone(),
+    let document_text = document.to_string();
+    let keys = names(document, keys);
+    let payload = PayloadRef {
+        document: &document_text,
+        keys: &keys,
+        group,
     };
     // Serialising plain data into a Vec cannot fail.
     let body = postcard::to_allocvec(&payload).unwrap_or_default();
