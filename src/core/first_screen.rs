@@ -157,7 +157,10 @@ mod tests {
     }
 
     /// A group with one of every kind of entry, values away from defaults.
-    #[expect(clippy::too_many_lines, reason = "one literal with every kind of entry")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one literal with every kind of entry"
+    )]
     fn group() -> Group {
         Group {
             schema: 2,

@@ -31,6 +31,11 @@ pub fn SitePage(id: DocumentId, site: String) -> impl IntoView {
 /// small (the search finds any plot).
 const PAGE: usize = 100;
 
+/// Plots drawn in the page's first frame; the rest of the first hundred
+/// follow once it is painted. The list sits below the map, so the first
+/// screen looks the same and shows sooner (each row costs about 0.2 ms).
+const FIRST_FRAME: usize = 20;
+
 /// One row of the plot list.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct PlotRow {
@@ -88,9 +93,21 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
     });
 
     let shown = RwSignal::new(PAGE);
+    let first_frame = RwSignal::new(true);
+    // After the first paint: the next frame, then a task.
+    request_animation_frame(move || {
+        set_timeout(move || first_frame.set(false), std::time::Duration::ZERO);
+    });
+    let drawn = Memo::new(move |_| {
+        if first_frame.get() {
+            shown.get().min(FIRST_FRAME)
+        } else {
+            shown.get()
+        }
+    });
     let total = Memo::new(move |_| plots.with(Vec::len));
     let page =
-        move || plots.with(|rows| rows.iter().take(shown.get()).cloned().collect::<Vec<_>>());
+        move || plots.with(|rows| rows.iter().take(drawn.get()).cloned().collect::<Vec<_>>());
 
     let label = RwSignal::new(String::new());
     let size = RwSignal::new(String::new());
@@ -164,7 +181,7 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
                     <p class="hint" role="status" data-testid="plots-shown">
                         {move || {
                             let number = |n: usize| app.number(u32::try_from(n).map_or(f64::MAX, f64::from));
-                            let shown = number(shown.get().min(total.get()));
+                            let shown = number(drawn.get().min(total.get()));
                             let all = number(total.get());
                             app.tf(Key::PlotsShown, &[("shown", &shown), ("total", &all)])
                         }}
