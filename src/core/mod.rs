@@ -6,6 +6,7 @@
 pub mod command;
 pub mod date;
 pub mod export;
+pub mod first_screen;
 pub mod history;
 pub mod i18n;
 pub mod meet;

@@ -64,6 +64,15 @@ fn App() -> impl IntoView {
     provide_context(meet::Meet::new(app));
     // A page is drawn anew only when this changes, not whenever it is set.
     let chosen = Memo::new(move |_| app.lang_chosen.get());
+    // A group's first screen shows from its cached copy before the engine
+    // is here; one Memo, so the engine's arrival does not redraw the page
+    // (nor lose what the member typed).
+    let group_shows = Memo::new(move |_| {
+        app.ready.get()
+            || app
+                .early()
+                .is_some_and(|id| app.route.with(Route::group) == Some(id))
+    });
     let page = move || {
         match app.route.get() {
         // What a member sees first is in the first download, and shows
@@ -82,6 +91,8 @@ fn App() -> impl IntoView {
         Route::BadInvite => pages::join::BadInvitePage().into_any(),
         Route::NotFound => pages::NotFoundPage().into_any(),
         Route::Settings => fetched(later::settings),
+        Route::Group(id) if group_shows.get() => view! { <pages::group::GroupPage id=id /> }.into_any(),
+        Route::Site(id, site) if group_shows.get() => view! { <pages::site::SitePage id=id site=site /> }.into_any(),
         // Every page of a group reads it, so waits for the engine.
         _ if !app.ready.get() => {
             view! { <p class="quiet" data-testid="getting-ready">{move || app.t(Key::GettingReady)}</p> }

@@ -59,6 +59,10 @@ pub enum Opened {
         /// The copy here could not be read again after another phone
         /// changed it: its pages say so and commands on it are refused.
         stale: bool,
+        /// Shown from the cached first screen (`core::first_screen`)
+        /// before the engine is here: the same data as the stored document,
+        /// but nothing can be done with it until the engine's copy replaces it.
+        early: bool,
     },
     Failed(DocumentId, OpenError),
 }
@@ -232,8 +236,49 @@ impl AppState {
                 app.open_group(id);
             }
         });
-        leptos::task::spawn_local(app.open_store());
+        // A group's first screen, from its cached copy, before the engine:
+        // drawn first (a few ms of reading), so the engine's fetch and
+        // compiling do not compete with it.
+        if let Route::Group(id) | Route::Site(id, _) = app.route.get_untracked() {
+            leptos::task::spawn_local(async move {
+                if app.show_first_screen(id).await {
+                    // Let the page draw before the engine comes.
+                    platform::sleep(0).await;
+                }
+                app.open_store().await;
+            });
+        } else {
+            leptos::task::spawn_local(app.open_store());
+        }
         app
+    }
+
+    /// Shows a group from its cached first screen if that is exactly the
+    /// stored document (its chunk keys equal the stored ones) and the
+    /// engine has not opened it meanwhile; otherwise the page waits for the
+    /// engine as it would without a cache.
+    /// True if it was shown.
+    async fn show_first_screen(self, id: DocumentId) -> bool {
+        let Some((record, keys)) = crate::web::first_screen::read(id).await else {
+            return false;
+        };
+        let Ok(group) = crate::core::first_screen::shown(&record, id, &keys) else {
+            return false;
+        };
+        if self.ready.get_untracked()
+            || self.route.with_untracked(Route::group) != Some(id)
+            || self.opened.with_untracked(Option::is_some)
+        {
+            return false;
+        }
+        self.opened.set(Some(Opened::Open {
+            id,
+            group: Shown::new(group),
+            damaged: 0,
+            stale: false,
+            early: true,
+        }));
+        true
     }
 
     /// Opens the document store and the device records, then syncs and
@@ -281,6 +326,18 @@ impl AppState {
             engine_unfetched().set(true);
             platform::sleep(ENGINE_RETRY_MS).await;
         }
+    }
+
+    /// The group shown from its cached first screen while the engine is on
+    /// its way (reactive): its pages show, and say they are getting ready;
+    /// nothing can be done on them yet. Read it through a `Memo`.
+    pub fn early(self) -> Option<DocumentId> {
+        self.opened.with(|opened| match opened {
+            Some(Opened::Open {
+                id, early: true, ..
+            }) => Some(*id),
+            _ => None,
+        })
     }
 
     /// The open group with this id, as it changes.
@@ -454,17 +511,26 @@ impl AppState {
     }
 
     fn open_group(self, id: DocumentId) {
-        let already = self.opened.with_untracked(|opened| match opened {
+        let (already, early) = self.opened.with_untracked(|opened| match opened {
+            Some(Opened::Open {
+                id: open,
+                early: true,
+                ..
+            }) => (false, *open == id),
             Some(
                 Opened::Loading(open) | Opened::Fetching(open) | Opened::Open { id: open, .. },
-            ) => *open == id,
-            _ => false,
+            ) => (*open == id, false),
+            _ => (false, false),
         });
         let Some(repo) = self.repo() else { return };
         if already {
             return;
         }
-        self.opened.set(Some(Opened::Loading(id)));
+        // The cached first screen stays on screen until the engine's copy
+        // (the same data) replaces it.
+        if !early {
+            self.opened.set(Some(Opened::Loading(id)));
+        }
         leptos::task::spawn_local(async move {
             let loaded = match repo.open_group(id).await {
                 Ok((group, report)) => {
@@ -474,6 +540,7 @@ impl AppState {
                         group: Shown::new(group),
                         damaged: report.corrupt.len(),
                         stale: false,
+                        early: false,
                     }
                 }
                 Err(OpenError::NotHere) if self.server_of(id).is_some() => {
@@ -485,7 +552,8 @@ impl AppState {
             };
             // The member may have moved on to another group meanwhile.
             self.opened.update(|opened| {
-                if matches!(opened, Some(Opened::Loading(loading)) if *loading == id) {
+                if matches!(opened, Some(Opened::Loading(open) | Opened::Open { id: open, early: true, .. }) if *open == id)
+                {
                     *opened = Some(loaded);
                 }
             });
@@ -987,6 +1055,7 @@ impl AppState {
             group: Shown::new(group),
             damaged: 0,
             stale: false,
+            early: false,
         }));
         Ok(id)
     }

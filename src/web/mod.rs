@@ -3,6 +3,7 @@
 
 pub mod camera;
 pub mod engine;
+pub mod first_screen;
 pub mod idb;
 pub mod platform;
 pub mod repo;

@@ -18,7 +18,7 @@ use crate::core::model::{Group, Meeting, linked_documents};
 use crate::core::repo::message::{DecodeError, MAX_FRAME_BYTES, StorageId};
 use crate::core::repo::saving::{SaveLedger, SaveState, Ticket};
 use crate::core::repo::sync::{ConnId, Effect, Holder, Link, Share, SyncEngine, Trouble};
-use crate::core::repo::{DocumentId, LoadReport, StoredDoc};
+use crate::core::repo::{ChunkKey, DocumentId, LoadReport, StoredDoc};
 use crate::core::seal::{self, GroupKey, SealError, Sealer};
 use crate::core::updates::{self, FileError};
 
@@ -132,7 +132,19 @@ struct Inner {
     shares: RefCell<HashMap<ConnId, Share>>,
     /// Per sealed group, the generation an invite said its log is at.
     start_at: RefCell<HashMap<DocumentId, u32>>,
+    /// The database of cached first screens (`web::first_screen`).
+    first_screens: String,
+    /// Per group, the chunk keys its cached first screen was last written
+    /// with: an unchanged group is not written again.
+    first_screen_keys: RefCell<HashMap<DocumentId, Vec<ChunkKey>>>,
+    /// Bumped by each request to write the cached first screens; a wait
+    /// that finds it moved on leaves the write to the later request.
+    first_screen_due: Cell<u32>,
 }
+
+/// How long after a group's last save its cached first screen is written:
+/// never on an edit's way to disk, and once for a burst of typing.
+const FIRST_SCREEN_AFTER_MS: i32 = 1_000;
 
 /// One sealed group on this phone.
 struct Sealed {
@@ -213,7 +225,107 @@ impl Repo {
             seal_refused: RefCell::default(),
             shares: RefCell::default(),
             start_at: RefCell::default(),
-        })))
+            first_screens: super::first_screen::database_for(database),
+            first_screen_keys: RefCell::default(),
+            first_screen_due: Cell::new(0),
+        }))
+        .remember_when_hidden())
+    }
+
+    /// Writes the cached first screens when the page is hidden (the member
+    /// switched apps, the tab closes): the next start shows what is here.
+    fn remember_when_hidden(self) -> Self {
+        super::first_screen::prepare(&self.0.first_screens);
+        let repo = Rc::downgrade(&self.0);
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return self;
+        };
+        let hidden = document.clone();
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            if let (true, Some(repo)) = (hidden.hidden(), repo.upgrade()) {
+                Self(repo).remember_first_screens();
+            }
+        });
+        let _ = document.add_event_listener_with_callback(
+            "visibilitychange",
+            wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+        );
+        // The engine lives as long as the page.
+        listener.forget();
+        self
+    }
+
+    /// Writes the cached first screens after a quiet moment.
+    fn remember_soon(&self) {
+        let due = self.0.first_screen_due.get().wrapping_add(1);
+        self.0.first_screen_due.set(due);
+        let repo = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            platform::sleep(FIRST_SCREEN_AFTER_MS).await;
+            if repo.0.first_screen_due.get() == due {
+                repo.remember_first_screens();
+            }
+        });
+    }
+
+    /// Writes the cached first screen of every group whose stored form
+    /// changed since its last one.
+    fn remember_first_screens(&self) {
+        let ids: Vec<DocumentId> = self.0.groups.borrow().keys().copied().collect();
+        for id in ids {
+            self.remember_first_screen(id);
+        }
+    }
+
+    /// Writes a group's cached first screen (see `core::first_screen`): the
+    /// hydrated group and the keys of the chunks storage holds of it, only
+    /// when storage holds all of it and the group is read at its heads, so
+    /// the record is exactly what the engine would hydrate from those chunks.
+    fn remember_first_screen(&self, id: DocumentId) {
+        if self.0.removed.borrow().contains(&id)
+            || self.0.ledger.borrow().state(&SaveKey::Doc(id)) != SaveState::Saved
+        {
+            return;
+        }
+        let (keys, record) = {
+            let groups = self.0.groups.borrow();
+            let mut engine = self.0.engine.borrow_mut();
+            let (Some(group), Some(doc)) = (groups.get(&id), engine.document_mut(id)) else {
+                return;
+            };
+            if doc.has_unsaved_changes() {
+                return;
+            }
+            let mut heads = doc.doc_mut().get_heads();
+            let mut read = group.read_at.0.clone();
+            heads.sort_unstable();
+            read.sort_unstable();
+            let keys: Vec<ChunkKey> = doc.chunks().iter().map(|c| c.key.clone()).collect();
+            if heads != read
+                || keys.is_empty()
+                || self.0.first_screen_keys.borrow().get(&id) == Some(&keys)
+            {
+                return;
+            }
+            let record = crate::core::first_screen::encode(id, &keys, group);
+            (keys, record)
+        };
+        self.0
+            .first_screen_keys
+            .borrow_mut()
+            .insert(id, keys.clone());
+        let repo = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let written =
+                super::first_screen::write(&repo.0.first_screens, id, Some(&record)).await;
+            // Not written: tried again at the next save.
+            if written.is_err() {
+                let mut known = repo.0.first_screen_keys.borrow_mut();
+                if known.get(&id) == Some(&keys) {
+                    known.remove(&id);
+                }
+            }
+        });
     }
 
     /// Sets the one listener for [`RepoEvent`]s (the app state).
@@ -275,6 +387,7 @@ impl Repo {
             // A meeting not stored here yet is fetched by the engine.
             let _ = self.load(linked).await;
         }
+        self.remember_soon();
         Ok((group, report(self)))
     }
 
@@ -636,6 +749,9 @@ impl Repo {
         }
         self.0.groups.borrow_mut().remove(&id);
         self.0.sealed.borrow_mut().remove(&id);
+        // Its cached first screen holds the group too.
+        self.0.first_screen_keys.borrow_mut().remove(&id);
+        let _ = super::first_screen::write(&self.0.first_screens, id, None).await;
         self.record(id, None);
         Ok(())
     }
@@ -697,6 +813,9 @@ impl Repo {
                 let again = self.0.ledger.borrow_mut().succeeded(ticket);
                 if again {
                     self.kick(key);
+                } else if matches!(key, SaveKey::Doc(id) if self.0.groups.borrow().contains_key(&id))
+                {
+                    self.remember_soon();
                 }
                 if let SaveKey::Record(id) = key {
                     self.kick(SaveKey::Doc(id));

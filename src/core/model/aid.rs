@@ -5,7 +5,9 @@ use autosurgeon::{Hydrate, Reconcile};
 use super::Group;
 
 /// An ask or an offer.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct AidPost {
     pub kind: AidKind,
     #[autosurgeon(hydrate = "super::lenient::text")]

@@ -10,7 +10,9 @@ use crate::core::date::Date;
 
 /// Someone waiting for a plot in one garden. They need not be a member yet:
 /// offering them a plot makes them one.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct WaitlistEntry {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub site: String,
@@ -30,7 +32,9 @@ pub struct WaitlistEntry {
 }
 
 /// A dated shift members sign up for: a work day or a watering turn.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct Shift {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub site: String,
@@ -70,7 +74,9 @@ named_enum! {
 }
 
 /// One line of the garden log.
-#[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct LogEntry {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub site: String,

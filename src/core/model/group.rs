@@ -12,7 +12,9 @@ pub const SCHEMA_VERSION: u64 = 2;
 /// Everything is kept in maps keyed by id, never in lists by position, so
 /// that two members adding or editing different things at once both win.
 /// Maps added in version 2 read as empty when a version 1 group lacks them.
-#[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct Group {
     #[autosurgeon(
         hydrate = "super::lenient::uint",
@@ -70,6 +72,21 @@ pub struct Group {
 #[derive(Clone, Debug, Default)]
 pub struct ReadAt(pub Vec<automerge::ChangeHash>);
 
+// Kept as the heads' bytes: the cached first screen (`core::first_screen`)
+// carries them so a command on the cached copy knows what it read.
+impl serde::Serialize for ReadAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|head| head.0))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReadAt {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let heads = Vec::<[u8; 32]>::deserialize(deserializer)?;
+        Ok(Self(heads.into_iter().map(automerge::ChangeHash).collect()))
+    }
+}
+
 impl PartialEq for ReadAt {
     fn eq(&self, _: &Self) -> bool {
         true
@@ -82,7 +99,9 @@ const fn default_aid_expiry() -> u64 {
 
 /// A meeting as the group's index lists it; the meeting itself (notes and
 /// all) lives in its own document.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct MeetingEntry {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub title: String,
@@ -107,7 +126,9 @@ impl MeetingEntry {
 }
 
 /// A person in the group.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct Member {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub name: String,
@@ -128,7 +149,9 @@ pub struct Member {
 }
 
 /// A garden (or any place the group looks after).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct Site {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub name: String,
@@ -148,7 +171,9 @@ pub struct Site {
 }
 
 /// One plot in a garden.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct Plot {
     /// The id of the site the plot is in.
     #[autosurgeon(hydrate = "super::lenient::text")]

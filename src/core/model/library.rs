@@ -6,7 +6,9 @@ use super::{Group, natural_cmp};
 use crate::core::date::Date;
 
 /// Something the group lends.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct Resource {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub name: String,
@@ -45,7 +47,9 @@ named_enum! {
 }
 
 /// A resource lent to a member.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct Loan {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub resource: String,
@@ -80,7 +84,9 @@ impl Loan {
 }
 
 /// A member waiting for a resource that is out on loan.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct Hold {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub resource: String,
@@ -92,7 +98,9 @@ pub struct Hold {
 
 /// Seed packets taken from (negative) or given back to (positive) the
 /// seed library.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hydrate, Reconcile, serde::Serialize, serde::Deserialize,
+)]
 pub struct SeedMove {
     #[autosurgeon(hydrate = "super::lenient::text")]
     pub resource: String,

@@ -24,6 +24,8 @@ pub fn GroupPage(id: DocumentId) -> impl IntoView {
 #[component]
 fn GroupView(id: DocumentId) -> impl IntoView {
     let app = expect_context::<AppState>();
+    // Shown from the cached first screen: nothing can be done yet.
+    let waiting = Memo::new(move |_| app.early().is_some());
     let group = app.group(id);
     let title = Signal::derive(move || {
         group.with(|g| g.as_ref().map(|g| g.name.clone()).unwrap_or_default())
@@ -145,7 +147,7 @@ fn GroupView(id: DocumentId) -> impl IntoView {
             </Show>
             <form class="panel" on:submit=add_garden novalidate>
                 <TextField id="garden-name" label=Key::GardenName value=garden_name error=garden_error />
-                <button type="submit" class="primary">{move || app.t(Key::AddGarden)}</button>
+                <button type="submit" class="primary" disabled=waiting>{move || app.t(Key::AddGarden)}</button>
             </form>
         </section>
         <section aria-labelledby="meetings-heading">
@@ -173,7 +175,7 @@ fn GroupView(id: DocumentId) -> impl IntoView {
             </Show>
             <form class="panel" on:submit=add_meeting novalidate>
                 <TextField id="meeting-title" label=Key::MeetingTitle value=meeting_title error=meeting_error />
-                <button type="submit" class="primary">{move || app.t(Key::AddMeeting)}</button>
+                <button type="submit" class="primary" disabled=waiting>{move || app.t(Key::AddMeeting)}</button>
             </form>
         </section>
     }

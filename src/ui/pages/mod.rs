@@ -115,7 +115,15 @@ pub fn GroupGate(id: DocumentId, children: ChildrenFn) -> impl IntoView {
         Gate::Loading => ().into_any(),
     }
     };
-    view! { {refused} {shown} }
+    // Shown from the cached first screen: said once, above the page.
+    let waiting = Memo::new(move |_| app.early() == Some(id));
+    view! {
+        <Show when=move || waiting.get()>
+            <p class="quiet" role="status" data-testid="first-screen-waiting">{move || app.t(Key::GettingReady)}</p>
+        </Show>
+        {refused}
+        {shown}
+    }
 }
 
 /// Forgets a group that has not arrived (there is nothing of it to save).

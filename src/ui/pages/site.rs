@@ -31,6 +31,11 @@ pub fn SitePage(id: DocumentId, site: String) -> impl IntoView {
 /// small (the search finds any plot).
 const PAGE: usize = 100;
 
+/// Plots drawn in the page's first frame; the rest of the first hundred
+/// follow once it is painted. The list sits below the map, so the first
+/// screen looks the same and shows sooner (each row costs about 0.2 ms).
+const FIRST_FRAME: usize = 20;
+
 /// One row of the plot list.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct PlotRow {
@@ -44,6 +49,8 @@ struct PlotRow {
 #[component]
 fn SiteView(id: DocumentId, site: String) -> impl IntoView {
     let app = expect_context::<AppState>();
+    // Shown from the cached first screen: nothing can be done yet.
+    let waiting = Memo::new(move |_| app.early().is_some());
     let group = app.group(id);
     let site_id = site.clone();
     let exists = Memo::new(move |_| {
@@ -86,9 +93,21 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
     });
 
     let shown = RwSignal::new(PAGE);
+    let first_frame = RwSignal::new(true);
+    // After the first paint: the next frame, then a task.
+    request_animation_frame(move || {
+        set_timeout(move || first_frame.set(false), std::time::Duration::ZERO);
+    });
+    let drawn = Memo::new(move |_| {
+        if first_frame.get() {
+            shown.get().min(FIRST_FRAME)
+        } else {
+            shown.get()
+        }
+    });
     let total = Memo::new(move |_| plots.with(Vec::len));
     let page =
-        move || plots.with(|rows| rows.iter().take(shown.get()).cloned().collect::<Vec<_>>());
+        move || plots.with(|rows| rows.iter().take(drawn.get()).cloned().collect::<Vec<_>>());
 
     let label = RwSignal::new(String::new());
     let size = RwSignal::new(String::new());
@@ -162,7 +181,7 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
                     <p class="hint" role="status" data-testid="plots-shown">
                         {move || {
                             let number = |n: usize| app.number(u32::try_from(n).map_or(f64::MAX, f64::from));
-                            let shown = number(shown.get().min(total.get()));
+                            let shown = number(drawn.get().min(total.get()));
                             let all = number(total.get());
                             app.tf(Key::PlotsShown, &[("shown", &shown), ("total", &all)])
                         }}
@@ -177,7 +196,7 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
                 <TextField id="plot-label" label=Key::PlotLabel value=label error=error />
                 <TextField id="plot-size" label=Key::PlotSize value=size hint=Key::PlotSizeHint error=size_error />
                 <StatusSelect id="plot-status" value=status />
-                <button type="submit" class="primary">{move || app.t(Key::AddPlot)}</button>
+                <button type="submit" class="primary" disabled=waiting>{move || app.t(Key::AddPlot)}</button>
             </form>
             <Waitlist id=id site=site.clone() />
         </Show>
@@ -190,6 +209,8 @@ fn SiteView(id: DocumentId, site: String) -> impl IntoView {
 #[component]
 fn PlotMap(id: DocumentId, site: String) -> impl IntoView {
     let app = expect_context::<AppState>();
+    // Shown from the cached first screen: nothing can be done yet.
+    let waiting = Memo::new(move |_| app.early().is_some());
     let group = app.group(id);
     let site_id = site.clone();
     let grid = Memo::new(move |_| {
@@ -355,7 +376,7 @@ fn PlotMap(id: DocumentId, site: String) -> impl IntoView {
                 <form class="panel" on:submit=move |ev| make_plot.run(ev) novalidate data-testid="place-form">
                     <p role="status">{move || app.count(Key::SquaresChosen, chosen.with(BTreeSet::len))}</p>
                     <TextField id="map-plot-label" label=Key::NewPlotHere value=new_label />
-                    <button type="submit" class="primary">{move || app.t(Key::MakePlot)}</button>
+                    <button type="submit" class="primary" disabled=waiting>{move || app.t(Key::MakePlot)}</button>
                     <label for="map-existing">{move || app.t(Key::OrAddToPlot)}</label>
                     <select id="map-existing" on:change=move |ev| existing.set(event_target_value(&ev))>
                         <option value="">{move || app.t(Key::ChoosePlot)}</option>
@@ -363,7 +384,7 @@ fn PlotMap(id: DocumentId, site: String) -> impl IntoView {
                             <option value=row.0.clone()>{row.1.clone()}</option>
                         </For>
                     </select>
-                    <button type="button" on:click=move |_| move_plot.run(())>{move || app.t(Key::AddSquares)}</button>
+                    <button type="button" disabled=waiting on:click=move |_| move_plot.run(())>{move || app.t(Key::AddSquares)}</button>
                     <button type="button" on:click=move |_| chosen.set(BTreeSet::new())>{move || app.t(Key::Cancel)}</button>
                     <FieldError id="place-error".to_owned() error=place_error />
                 </form>
@@ -373,7 +394,7 @@ fn PlotMap(id: DocumentId, site: String) -> impl IntoView {
                 <form on:submit=lay_out novalidate class="stack">
                     <InputField id="map-rows" label=Key::Rows kind="number" value=rows />
                     <InputField id="map-cols" label=Key::Columns kind="number" value=cols error=layout_error />
-                    <button type="submit" class="primary">{move || app.t(Key::SaveMapSize)}</button>
+                    <button type="submit" class="primary" disabled=waiting>{move || app.t(Key::SaveMapSize)}</button>
                 </form>
             </details>
         </section>
@@ -384,6 +405,8 @@ fn PlotMap(id: DocumentId, site: String) -> impl IntoView {
 #[component]
 fn Waitlist(id: DocumentId, site: String) -> impl IntoView {
     let app = expect_context::<AppState>();
+    // Shown from the cached first screen: nothing can be done yet.
+    let waiting = Memo::new(move |_| app.early().is_some());
     let group = app.group(id);
     let site_id = site.clone();
     let queue = Memo::new(move |_| {
@@ -494,13 +517,13 @@ fn Waitlist(id: DocumentId, site: String) -> impl IntoView {
                                             let entry = entry.clone();
                                             view! {
                                                 <button type="button" class="primary" data-testid="offer-next"
-                                                    disabled=move || free_plots.with(Vec::is_empty)
+                                                    disabled=move || waiting.get() || free_plots.with(Vec::is_empty)
                                                     on:click=move |_| offer.run(entry.clone())>
                                                     {move || app.t(Key::OfferToNext)}
                                                 </button>
                                             }
                                         })}
-                                        <button type="button" on:click=move |_| {
+                                        <button type="button" disabled=waiting on:click=move |_| {
                                             if let Err(refused) = app.run(id, &Command::LeaveWaitlist { entry: leave_entry.clone() }) {
                                                 offer_error.set(Some(refused.message));
                                             }
@@ -517,7 +540,7 @@ fn Waitlist(id: DocumentId, site: String) -> impl IntoView {
                 <TextField id="wait-name" label=Key::PersonName value=name error=error />
                 <TextField id="wait-contact" label=Key::Contact value=contact />
                 <TextField id="wait-priority" label=Key::PriorityReason value=priority hint=Key::PriorityHint />
-                <button type="submit" class="primary">{move || app.t(Key::AddToWaitlist)}</button>
+                <button type="submit" class="primary" disabled=waiting>{move || app.t(Key::AddToWaitlist)}</button>
             </form>
         </section>
     }
