@@ -294,18 +294,22 @@ impl Meet {
         let Some(repo) = app.store() else {
             return Err(Key::ErrConnectFailed);
         };
+        // Listening before the answer is set: the joiner is already checking
+        // this phone's addresses, so the channel can open at once, before
+        // any code after the answer's `await` runs.
+        self.pairings.update_value(|p| {
+            p.insert(key, pairing.clone());
+        });
+        let share = Share::Groups(BTreeSet::from([group]));
+        pairing.start(&repo, Link::Host, share, code.name.clone(), move |state| {
+            self.set_state(key, state);
+        });
         wasm_bindgen_futures::spawn_local(async move {
-            match pairing.accept(&code.session).await {
-                Ok(()) => {
-                    self.pairings.update_value(|p| {
-                        p.insert(key, pairing.clone());
-                    });
-                    let share = Share::Groups(BTreeSet::from([group]));
-                    pairing.start(&repo, Link::Host, share, code.name.clone(), move |state| {
-                        self.set_state(key, state);
-                    });
-                }
-                Err(_) => self.set_state(key, PairState::Failed),
+            if pairing.accept(&code.session).await.is_err() {
+                self.pairings.update_value(|p| {
+                    p.remove(&key);
+                });
+                self.set_state(key, PairState::Failed);
             }
         });
         self.host(app, group);

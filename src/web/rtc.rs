@@ -198,7 +198,8 @@ impl Pairing {
     }
 
     /// Syncs `share` with the other phone once the channel opens, and tells
-    /// `on_state` how the pairing goes.
+    /// `on_state` how the pairing goes. Call it before the other phone's
+    /// session is set: the channel can open as soon as it is.
     /// `peer` is the other phone's name, for messages about it.
     pub fn start(
         &self,
@@ -212,7 +213,11 @@ impl Pairing {
         on_state(PairState::Connecting);
 
         let (pairing, repo_open, state) = (self.clone(), repo.clone(), on_state.clone());
-        let on_open = Closure::<dyn Fn()>::new(move || {
+        let opened: Rc<dyn Fn()> = Rc::new(move || {
+            // Once: the event and the check below may both see it open.
+            if pairing.0.conn.get().is_some() || pairing.0.closed.get() {
+                return;
+            }
             let (sending, closing) = (pairing.clone(), pairing.clone());
             let wire = Wire {
                 send: Box::new(move |frame| sending.send(frame)),
@@ -222,6 +227,10 @@ impl Pairing {
             let conn = repo_open.connect(link, share.clone(), wire);
             pairing.0.conn.set(Some(conn));
             state(PairState::Open(conn));
+        });
+        let on_open = Closure::<dyn Fn()>::new({
+            let opened = opened.clone();
+            move || opened()
         });
 
         let (pairing, repo_in) = (self.clone(), repo.clone());
@@ -280,6 +289,12 @@ impl Pairing {
         on_close.forget();
         on_change.forget();
         on_low.forget();
+        // A channel that opened before these handlers were set fires no
+        // `open` event for them: a side that never counts the link as open
+        // drops every frame, and the room splits in two without a word.
+        if channel.ready_state() == RtcDataChannelState::Open {
+            opened();
+        }
     }
 
     /// Ends the connection.

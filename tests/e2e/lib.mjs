@@ -103,7 +103,33 @@ export async function launch(t, profile, { args = [], locale = 'en-US', lang = '
   const page = context.pages()[0] ?? await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  return { context, page, profile, errors };
+  // The browser's own warnings (a data channel or ICE failing), for reports.
+  const warnings = [];
+  page.on('console', (message) => {
+    if (['error', 'warning'].includes(message.type())) warnings.push(message.text().slice(0, 300));
+  });
+  return { context, page, profile, errors, warnings };
+}
+
+/**
+ * What each phone at a meeting shows, for a failure's message: its room
+ * line, the phones it lists and their states, its notice, the status
+ * bar's details (trouble a peer caused is said there), and any error or
+ * browser warning. `phones` are `launch` results with a `name`.
+ */
+export async function meetingReport(phones) {
+  const text = (page, selector) => page.locator(selector).first()
+    .evaluate((el) => el.textContent.replace(/\s+/g, ' ').trim(), null, { timeout: 1000 })
+    .catch(() => '(none)');
+  const lines = await Promise.all(phones.map(async (p) => [
+    `${p.name} at ${new URL(p.page.url()).hash}:`,
+    `  room: ${await text(p.page, '[data-testid=room-status]')}`,
+    `  phones: ${await text(p.page, '[data-testid=phones]')}`,
+    `  notice: ${await text(p.page, '[data-testid=phones-notice]')}`,
+    `  status bar: ${await text(p.page, 'details.status-bar')}`,
+    `  errors: ${JSON.stringify(p.errors)} browser: ${JSON.stringify(p.warnings.slice(-8))}`,
+  ].join('\n')));
+  return lines.join('\n');
 }
 
 /**
