@@ -85,6 +85,8 @@ struct PairInner {
     conn: Cell<Option<ConnId>>,
     queue: RefCell<VecDeque<Vec<u8>>>,
     incoming: RefCell<Vec<u8>>,
+    /// What arrived before [`Pairing::start`], kept for it; `None` once started.
+    early: RefCell<Option<Vec<Vec<u8>>>>,
     closed: Cell<bool>,
 }
 
@@ -107,14 +109,42 @@ impl Pairing {
         let channel = pc.create_data_channel_with_data_channel_dict("sync", &init);
         channel.set_binary_type(RtcDataChannelType::Arraybuffer);
         channel.set_buffered_amount_low_threshold(BUFFER_LOW);
-        Ok(Self(Rc::new(PairInner {
+        let pairing = Self(Rc::new(PairInner {
             pc,
             channel,
             conn: Cell::default(),
             queue: RefCell::default(),
             incoming: RefCell::default(),
+            early: RefCell::new(Some(Vec::new())),
             closed: Cell::default(),
-        })))
+        }));
+        // Until `start`, what the other phone says is kept for it: the
+        // channel can open, and the other phone speak, before this page
+        // gets to set its handlers. Bounded like a frame.
+        let weak = Rc::downgrade(&pairing.0);
+        let keep = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            let (Some(inner), Ok(buffer)) = (
+                weak.upgrade(),
+                event.data().dyn_into::<js_sys::ArrayBuffer>(),
+            ) else {
+                return;
+            };
+            let mut early = inner.early.borrow_mut();
+            let Some(kept) = early.as_mut() else { return };
+            let size = kept.iter().map(Vec::len).sum::<usize>() + buffer.byte_length() as usize;
+            if size > FRAME_LIMIT + 1 {
+                kept.clear();
+                drop(early);
+                return Self(inner).close();
+            }
+            kept.push(Uint8Array::new(&buffer).to_vec());
+        });
+        pairing
+            .0
+            .channel
+            .set_onmessage(Some(keep.as_ref().unchecked_ref()));
+        keep.forget();
+        Ok(pairing)
     }
 
     /// The host's side: a new connection and the session for its offer.
@@ -198,8 +228,9 @@ impl Pairing {
     }
 
     /// Syncs `share` with the other phone once the channel opens, and tells
-    /// `on_state` how the pairing goes. Call it before the other phone's
-    /// session is set: the channel can open as soon as it is.
+    /// `on_state` how the pairing goes. Best called before the other
+    /// phone's session is set (the channel can open as soon as it is);
+    /// called later, it takes up an open channel and what arrived on it.
     /// `peer` is the other phone's name, for messages about it.
     pub fn start(
         &self,
@@ -235,23 +266,13 @@ impl Pairing {
 
         let (pairing, repo_in) = (self.clone(), repo.clone());
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-            let Some(conn) = pairing.0.conn.get() else {
-                return;
-            };
             let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() else {
                 return;
             };
             // Measured before a byte is copied into wasm memory.
-            let size = buffer.byte_length() as usize;
-            let had = pairing.0.incoming.borrow().len();
-            if had + size > FRAME_LIMIT + 1 {
-                pairing.0.incoming.borrow_mut().clear();
-                return repo_in.too_large(conn, had + size);
-            }
-            let bytes = Uint8Array::new(&buffer).to_vec();
-            if let Some(frame) = pairing.piece_arrived(&bytes) {
-                repo_in.receive(conn, &frame);
-            }
+            pairing.arrived(&repo_in, buffer.byte_length() as usize, || {
+                Uint8Array::new(&buffer).to_vec()
+            });
         });
 
         let (pairing, repo_out, state) = (self.clone(), repo.clone(), on_state.clone());
@@ -290,10 +311,31 @@ impl Pairing {
         on_change.forget();
         on_low.forget();
         // A channel that opened before these handlers were set fires no
-        // `open` event for them: a side that never counts the link as open
-        // drops every frame, and the room splits in two without a word.
+        // `open` event for them: a side that never counted the link open
+        // would drop every frame, and a meeting's room split in two without
+        // a word. What arrived meanwhile was kept.
         if channel.ready_state() == RtcDataChannelState::Open {
             opened();
+        }
+        let early = self.0.early.borrow_mut().take().unwrap_or_default();
+        for message in early {
+            self.arrived(repo, message.len(), || message);
+        }
+    }
+
+    /// A message of `size` bytes arrived on an open link: `bytes` copies it
+    /// into wasm memory once its size is known to be taken.
+    fn arrived(&self, repo: &Handle, size: usize, bytes: impl FnOnce() -> Vec<u8>) {
+        let Some(conn) = self.0.conn.get() else {
+            return;
+        };
+        let had = self.0.incoming.borrow().len();
+        if had + size > FRAME_LIMIT + 1 {
+            self.0.incoming.borrow_mut().clear();
+            return repo.too_large(conn, had + size);
+        }
+        if let Some(frame) = self.piece_arrived(&bytes()) {
+            repo.receive(conn, &frame);
         }
     }
 

@@ -45,6 +45,10 @@ async function letIn(door, joiner, href, previous) {
   await paste(door.page, answer);
   // The joiner is in: its page offers to let the next person in.
   await joiner.page.getByTestId('let-next-in').waitFor({ timeout: 30_000 });
+  // And the door counts the link open too: a side left "connecting…"
+  // drops every frame, and the room splits without a word.
+  await door.page.getByTestId('phones').locator('li', { hasText: joiner.name })
+    .getByText(/connected|up to date/).waitFor({ timeout: 30_000 });
   door.in = true;
   joiner.in = true;
   return code;
@@ -52,18 +56,23 @@ async function letIn(door, joiner, href, previous) {
 
 /**
  * Opens a phone's door: it shows its code and keeps reading answers. A
- * phone already in lets the next one in from its link; if that link has
- * closed, the test says so here rather than starting a second room.
+ * phone that came in must still hold a link open; if it closed, the test
+ * says so here rather than going on with two rooms.
  */
 async function openDoor(phone, href, everyone) {
   await phone.page.goto(`${app.url}${href}/phones`);
   if (phone.in) {
-    await phone.page.getByTestId('let-next-in').click({ timeout: 10_000 }).catch(async (error) => {
-      throw new Error(`${phone.name} is no longer in.\n${await meetingReport(everyone)}`, { cause: error });
-    });
-  } else {
-    await phone.page.getByRole('button', { name: 'Be the host' }).click();
+    await phone.page.getByTestId('phones').getByText(/connected|up to date/).first()
+      .waitFor({ timeout: 10_000 })
+      .catch(async (error) => {
+        throw new Error(`${phone.name} is no longer in.\n${await meetingReport(everyone)}`, { cause: error });
+      });
   }
+  // In with its door shut, it offers to let the next one in; with its door
+  // open (a code shown) or not in yet, "Be the host" makes a fresh code.
+  const button = phone.page.getByTestId('let-next-in');
+  if (await button.count()) await button.click();
+  else await phone.page.getByRole('button', { name: 'Be the host' }).click();
   return shownCode(phone.page);
 }
 
