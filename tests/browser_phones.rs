@@ -48,9 +48,15 @@ async fn a_host_that_listens_after_its_channel_opened_still_syncs() {
     let (joiner, answer) = Pairing::answer(None, &offer).await.expect("an answer");
     let joiner_state = Rc::new(Cell::new(PairState::Connecting));
     let seen = joiner_state.clone();
-    joiner.start(&joiner_repo, Link::Client, share(), "Ana".into(), move |s| {
-        seen.set(s);
-    });
+    joiner.start(
+        &joiner_repo,
+        Link::Client,
+        share(),
+        "Ana".into(),
+        move |s| {
+            seen.set(s);
+        },
+    );
     host.accept(&answer).await.expect("the answer is taken");
     assert!(
         within(10_000, || is_open(&joiner_state)).await,
@@ -71,7 +77,9 @@ async fn a_host_that_listens_after_its_channel_opened_still_syncs() {
     );
     // Frames cross both ways: each side's engine knows the other phone.
     assert!(
-        within(10_000, || host_repo.peers().len() == 1 && joiner_repo.peers().len() == 1).await,
+        within(10_000, || host_repo.peers().len() == 1
+            && joiner_repo.peers().len() == 1)
+        .await,
         "the two phones greet each other over the link"
     );
     host.close();
