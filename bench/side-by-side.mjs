@@ -6,8 +6,13 @@
 //   scripts/release && node bench/side-by-side.mjs [--runs 7] [--only open,edit,typing,memory,join]
 //     [--sets plots-500,plots-5000] (which groups `open` and `edit` open; all by default)
 //     [--timeline] (with `open`: where one navigation's time goes, for both pages)
-//     [--profile] (with `edit`: a CPU profile of edits at 500 plots, summarised;
+//     [--profile] (with `edit`: a CPU profile of 30 edits in each group of --sets,
+//     summarised by phase and by the app's function that ran it;
 //     run it on a build whose wasm keeps its names, bench/names-build.sh)
+// `edit` also times the app with Save pressed after the typed value is drawn
+// ("app, Save": typing is its own task, as on a phone; the headline types and
+// saves in one task, so the browser lays the page out inside requestSubmit),
+// and counts the DOM changes an edit makes.
 // `--only join`: a phone joining a group of 5,000 plots and 200 meetings
 // from the npm sync server (started holding them), against a JS
 // automerge-repo page doing the same: time until all 201 documents are in
@@ -331,6 +336,16 @@ async function durable(page, trigger, value, durability = null) {
       const check = () => (window.__inflight === 0 ? resolve() : setTimeout(check, 1));
       check();
     });
+    if (trigger === 'app-save') {
+      // The member typed, the page drew it, then they press Save: the
+      // typing is its own task, as on a phone.
+      const input = document.getElementById('plot-size');
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      for (let frame = 0; frame < 2; frame++) await new Promise((resolve) => requestAnimationFrame(resolve));
+      // Out of the frame's rendering step, as a tap is.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     await idle();
     window.__durability = durability;
     const from = window.__tx.length;
@@ -341,6 +356,9 @@ async function durable(page, trigger, value, durability = null) {
       input.value = value;
       input.dispatchEvent(new Event('input', { bubbles: true }));
       input.form.requestSubmit();
+      handled = performance.now();
+    } else if (trigger === 'app-save') {
+      document.getElementById('plot-size').form.requestSubmit();
       handled = performance.now();
     } else {
       const edited = window.bench.edit('p7', value);
@@ -377,6 +395,27 @@ const longTasks = (page) => page.evaluate(() => [...window.__long].sort((a, b) =
  * stack), and per phase of an edit by the functions that mark it. Needs a
  * build whose wasm keeps its function names (bench/names-build.sh).
  */
+/** A Rust symbol as written in source, enough to read it (`_ZN…E` names). */
+function demangle(name) {
+  const mangled = name.match(/_ZN(\S*)E/);
+  let out = name;
+  if (mangled) {
+    const parts = [];
+    let rest = mangled[1];
+    while (rest.length) {
+      const len = rest.match(/^\d+/);
+      if (!len) break;
+      const n = Number(len[0]);
+      parts.push(rest.slice(len[0].length, len[0].length + n));
+      rest = rest.slice(len[0].length + n);
+    }
+    out = parts.filter((p) => !/^h[0-9a-f]{16}$/.test(p)).join('::');
+  }
+  return out.replaceAll('$LT$', '<').replaceAll('$GT$', '>').replaceAll('$u20$', ' ').replaceAll('$C$', ',')
+    .replaceAll('$u7b$', '{').replaceAll('$u7d$', '}').replaceAll('$RF$', '&').replaceAll('..', '::')
+    .replace(/::h[0-9a-f]{16}/, '');
+}
+
 async function profileEdits(page, count, label) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
@@ -392,6 +431,7 @@ async function profileEdits(page, count, label) {
   const self = new Map();
   const inclusive = new Map();
   const phase = new Map();
+  const rendering = new Map();
   // Which phase a sample belongs to: the first of these found walking up
   // from the leaf (so a hydrate inside the command counts as hydrate).
   const PHASES = [
@@ -400,10 +440,12 @@ async function profileEdits(page, count, label) {
     ['hydrate (read the group back)', /[Hh]ydrate|OnePass|command::read/],
     ['reconcile (write the fields)', /[Rr]econcile/],
     ['clone / drop of the group', /Group as core::clone|drop_in_place<.*Group|<.*model::.*as core::clone::Clone/],
-    ['rendering (leptos, DOM)', /leptos|tachys|reactive_graph|web_sys|__wbg_(set|append|remove|create|insert|replace|add|text)/],
     ['sync engine', /SyncEngine|sync::|generate_sync_message/],
     ['command (other)', /command::/],
-    ['automerge (other)', /automerge::/],
+    ['automerge (other)', /automerge::|hexane::/],
+    // Last of the app's own: the event handler that runs a command is
+    // itself called by leptos, so rendering is what is left.
+    ['rendering (leptos, DOM)', /leptos|tachys|reactive_graph|web_sys|__wbg_(set|append|remove|create|insert|replace|add|text)/],
     ['garbage collection', /\(garbage collector\)/],
     ['idle', /\(idle\)/],
   ];
@@ -416,20 +458,36 @@ async function profileEdits(page, count, label) {
     const seen = new Set();
     const stack = [];
     while (id !== undefined) {
-      const name = byId.get(id).callFrame.functionName || '(anonymous)';
+      const name = demangle(byId.get(id).callFrame.functionName || '(anonymous)');
       stack.push(name);
       if (!seen.has(name)) { seen.add(name); inclusive.set(name, (inclusive.get(name) ?? 0) + ms); }
       id = parent.get(id);
     }
     const found = PHASES.find(([, re]) => stack.some((name) => re.test(name)));
-    const key = found ? found[0] : (leaf === '(program)' ? 'browser (program)' : 'other');
+    // The browser's own part of submitting the form (with the value just
+    // set, a forced style and layout: see `--probe-submit`).
+    const key = leaf === 'requestSubmit' ? 'requestSubmit itself (browser)'
+      : found ? found[0] : (leaf === '(program)' ? 'browser (program)' : 'other');
     phase.set(key, (phase.get(key) ?? 0) + ms);
+    // Rendering and the rest, by the app's innermost own function on the
+    // stack (which component, effect or memo re-ran).
+    if (key.startsWith('rendering') || key === 'other') {
+      const own = stack.find((name) => /common_ground::/.test(name)) ?? '(no app function)';
+      const at = `${key.split(' ')[0]}: ${own}`;
+      rendering.set(at, (rendering.get(at) ?? 0) + ms);
+      // What runs under the handler's native calls, and who called it.
+      const caller = stack.slice(1).find((name) => name !== leaf && !/^\(|^wasm-to-js|shim$/.test(name)) ?? '';
+      const leafAt = `${key.split(' ')[0]} leaf: ${demangle(leaf)} ← ${caller.slice(0, 80)}`;
+      rendering.set(leafAt, (rendering.get(leafAt) ?? 0) + ms);
+    }
   }
   const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
   console.log(`\nCPU profile of ${count} edits of the app, ${label} (ms per edit):`);
   const median = (key) => stats(phases.map((r) => r[key])).median.toFixed(1);
   console.log(`  edit → durable ${median('ms')} ms = handler ${median('handler')} + before the write ${median('beforeWrite')} + write ${median('write')}`);
   for (const [name, ms] of top(phase, 20)) console.log(`  ${(ms / count).toFixed(2).padStart(7)}  ${name}`);
+  console.log('  rendering and other, by the innermost app function on the stack:');
+  for (const [name, ms] of top(rendering, 40)) console.log(`  ${(ms / count).toFixed(2).padStart(7)}  ${name.slice(0, 150)}`);
   console.log('  top functions by self time:');
   for (const [name, ms] of top(self, 25)) console.log(`  ${(ms / count).toFixed(2).padStart(7)}  ${name.slice(0, 150)}`);
   console.log('  top functions by inclusive time:');
@@ -438,6 +496,7 @@ async function profileEdits(page, count, label) {
 
 if (ONLY.includes('edit')) {
   const durableAt = {};
+  const savedAt = {};
   for (const name of ['plots-50', 'plots-500', 'plots-5000'].filter((n) => OPEN.includes(n))) {
     const set = await loadSet(name);
     const { context, page, close } = await launch();
@@ -448,18 +507,39 @@ if (ONLY.includes('edit')) {
     await jsPage.goto(jsPlot(set, 'p7'));
     await jsPage.waitForFunction(() => window.bench);
     await page.evaluate(() => { window.__long = []; });
+    // What the page redraws per edit, counted (a figure the machine's
+    // noise does not move): nodes added and removed, attributes and texts set.
+    const countMutations = () => page.evaluate(() => {
+      window.__mutations = { added: 0, removed: 0, attributes: 0, texts: 0 };
+      new MutationObserver((list) => {
+        for (const m of list) {
+          window.__mutations.added += m.addedNodes.length;
+          window.__mutations.removed += m.removedNodes.length;
+          if (m.type === 'attributes') window.__mutations.attributes++;
+          if (m.type === 'characterData') window.__mutations.texts++;
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    await countMutations();
+    for (let n = 0; n < 10; n++) await durable(page, 'app-save', `${n + 900} m × 1 m`);
+    const mutations = await page.evaluate(() => window.__mutations);
+    console.log(`  app, DOM changes per edit (typed, then Save): ${Object.entries(mutations).map(([k, v]) => `${(v / 10).toFixed(1)} ${k}`).join(', ')}`);
     // Interleaved: the app as it is (durability "strict"), the app with
     // its writes forced to "relaxed" (what fsync costs), the JavaScript
     // page as it is (the browser's default) and forced to "strict".
-    const runs = { app: [], relaxed: [], js: [], jsStrict: [] };
+    // And the app with Save pressed after the typed value was drawn (the
+    // headline figure types and saves in one task, so the browser lays the
+    // page out inside requestSubmit: about 1.6 ms of it, see `--profile`).
+    const runs = { app: [], relaxed: [], js: [], jsStrict: [], saved: [] };
     for (let run = 0; run < RUNS + 1; run++) {
-      const value = (n) => `${run * 4 + n + 5} m × 2 m`;
+      const value = (n) => `${run * 5 + n + 5} m × 2 m`;
       const a = await durable(page, 'app', value(0));
       const r = await durable(page, 'app', value(1), 'relaxed');
       const j = await durable(jsPage, 'js', value(2));
       const js = await durable(jsPage, 'js', value(3), 'strict');
+      const s = await durable(page, 'app-save', value(4));
       if (run > 0) {
-        runs.app.push(a); runs.relaxed.push(r); runs.js.push(j); runs.jsStrict.push(js);
+        runs.app.push(a); runs.relaxed.push(r); runs.js.push(j); runs.jsStrict.push(js); runs.saved.push(s);
       } else if (process.env.BENCH_DEBUG) {
         console.error('writes per edit:', a.kinds, '|', r.kinds, '|', j.kinds, '|', js.kinds);
       }
@@ -467,18 +547,19 @@ if (ONLY.includes('edit')) {
     const ms = (list) => list.map((r) => r.ms);
     report(`edit → durable in IndexedDB, ${set.plots} plots`, 'ms', ms(runs.app), ms(runs.js), set.plots === 500 ? '≤ 5 ms' : '—');
     const median = (list, key) => stats(list.map((r) => r[key])).median.toFixed(1);
-    for (const [label, list] of [['app, strict', runs.app], ['app, relaxed', runs.relaxed], ['js, default', runs.js], ['js, strict', runs.jsStrict]]) {
+    for (const [label, list] of [['app, strict', runs.app], ['app, relaxed', runs.relaxed], ['app, Save', runs.saved], ['js, default', runs.js], ['js, strict', runs.jsStrict]]) {
       console.log(`  ${label.padEnd(13)} ${median(list, 'ms').padStart(6)} ms = handler ${median(list, 'handler')} + before the write ${median(list, 'beforeWrite')} + write ${median(list, 'write')} (${list[0].writes} transaction${list[0].writes === 1 ? '' : 's'}: ${list[0].kinds})`);
     }
     report(`  edit → durable, both relaxed, ${set.plots} plots`, 'ms', ms(runs.relaxed), ms(runs.js), '—');
     report(`  edit → durable, both strict, ${set.plots} plots`, 'ms', ms(runs.app), ms(runs.jsStrict), '—');
     const longest = (await longTasks(page))[0] ?? 0;
     console.log(`  longest main-thread task in the app while editing: ${longest.toFixed(0)} ms (goal ≤ 50)`);
-    if (args.includes('--profile') && set.plots === 500) await profileEdits(page, 30, `${set.plots} plots`);
+    if (args.includes('--profile')) await profileEdits(page, 30, `${set.plots} plots`);
     durableAt[set.plots] = stats(ms(runs.app)).median;
+    savedAt[set.plots] = stats(ms(runs.saved)).median;
     await close();
   }
-  if (durableAt[5000] && durableAt[50]) console.log(`  app, edit → durable at 5,000 vs 50 plots: ${(durableAt[5000] / durableAt[50]).toFixed(2)}× (goal ≤ 1.2×)`);
+  if (durableAt[5000] && durableAt[50]) console.log(`  app, edit → durable at 5,000 vs 50 plots: ${(durableAt[5000] / durableAt[50]).toFixed(2)}× (goal ≤ 1.2×); Save pressed after the frame: ${(savedAt[5000] / savedAt[50]).toFixed(2)}×`);
 }
 
 // ---- long tasks while typing and editing at 5,000 plots ----
