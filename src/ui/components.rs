@@ -29,7 +29,9 @@ pub fn StatusBar() -> impl IntoView {
     // the sync phrase or "Offline" shares it, "Saved" is said short (the
     // full words stay for screen readers, and show once it is open).
     let crowded = move || !open.get() && (!app.online.get() || app.route.get().group().is_some());
-    let saved = move || {
+    // A Memo: the line is redrawn when what it says changes, not whenever
+    // the save list is set.
+    let saved = Memo::new(move |_| {
         if app.storage_error.get().is_some() {
             ("status warn", app.t(Key::NotSaved).to_owned(), None)
         } else if let Some((key, error)) = failed() {
@@ -60,7 +62,7 @@ pub fn StatusBar() -> impl IntoView {
             });
             ("status ok", app.t(Key::SavedOnPhone).to_owned(), short)
         }
-    };
+    });
     // A failure is shown in full without a tap; the member may close it.
     Effect::new(move |was: Option<bool>| {
         let now = failed().is_some() || app.storage_error.with(Option::is_some);
@@ -80,9 +82,9 @@ pub fn StatusBar() -> impl IntoView {
         >
             <summary data-testid="status-summary">
                 <span class="status-line" role="status" aria-live="polite">
-                    <span class=move || saved().0 data-testid="save-status">
+                    <span class=move || saved.with(|s| s.0) data-testid="save-status">
                         {move || {
-                            let (_, full, short) = saved();
+                            let (_, full, short) = saved.get();
                             view! { <Said full=full short=short /> }
                         }}
                     </span>
@@ -802,5 +804,7 @@ pub fn local_date(app: AppState, date: &str) -> String {
 /// The group's member names, by name, as the group changes.
 pub fn member_names(app: AppState, id: DocumentId) -> Signal<Vec<(String, String)>> {
     let group = app.group(id);
-    Signal::derive(move || group.with(|g| g.as_ref().map(|g| g.member_names()).unwrap_or_default()))
+    // A Memo: a list of members redraws only when a name changes.
+    Memo::new(move |_| group.with(|g| g.as_ref().map(|g| g.member_names()).unwrap_or_default()))
+        .into()
 }

@@ -6,7 +6,7 @@ use super::GroupGate;
 use super::tracked::{ChangedNote, Tracked, as_text};
 use crate::core::command::{Command, Refusal};
 use crate::core::i18n::Key;
-use crate::core::model::PlotStatus;
+use crate::core::model::{Plot, PlotStatus};
 use crate::core::repo::DocumentId;
 use crate::core::route::Route;
 use crate::ui::components::{
@@ -22,6 +22,15 @@ pub fn PlotPage(id: DocumentId, plot: String) -> impl IntoView {
             <PlotView id=id plot=plot.clone() />
         </GroupGate>
     }
+}
+
+/// What the follow-up panel shows of a plot.
+#[derive(Clone, PartialEq)]
+struct FollowUp {
+    status: PlotStatus,
+    attention: String,
+    first_notice: Option<String>,
+    final_notice: Option<String>,
 }
 
 /// What the form held when it was last saved, to show "Saved" only while
@@ -124,7 +133,10 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
             Err(refused) => error.set(Some(refused.message)),
         }
     });
-    let title = Signal::derive(move || {
+    // Memos, not derived signals, below: an edit of one field redraws only
+    // what shows that field (the page re-reads the plot on every change of
+    // the group).
+    let title = Memo::new(move |_| {
         current.with(|p| p.as_ref().map(|p| p.label.clone()).unwrap_or_default())
     });
 
@@ -161,8 +173,8 @@ fn PlotView(id: DocumentId, plot: String) -> impl IntoView {
                 </Show>
             </form>
             <Holders id=id plot=plot.clone() />
-            <Attention id=id plot=plot.clone() />
-            <PlotNotes id=id plot=plot.clone() />
+            <Attention id=id plot=plot.clone() current=current />
+            <PlotNotes id=id plot=plot.clone() current=current />
             <History id=id item=plot.clone() />
             <div class="panel danger-zone">
                 <Show
@@ -284,12 +296,19 @@ fn Holders(id: DocumentId, plot: String) -> impl IntoView {
 
 /// Follow-up of a neglected plot: what is wrong, the notices given.
 #[component]
-fn Attention(id: DocumentId, plot: String) -> impl IntoView {
+fn Attention(id: DocumentId, plot: String, current: Memo<Option<Plot>>) -> impl IntoView {
     let app = expect_context::<AppState>();
-    let group = app.group(id);
-    let plot_id = plot.clone();
-    let current =
-        Memo::new(move |_| group.with(|g| g.as_ref().and_then(|g| g.plots.get(&plot_id).cloned())));
+    // Only what this panel shows: editing the plot's size redraws nothing here.
+    let current = Memo::new(move |_| {
+        current.with(|p| {
+            p.as_ref().map(|p| FollowUp {
+                status: p.status,
+                attention: p.attention.clone(),
+                first_notice: p.first_notice.clone(),
+                final_notice: p.final_notice.clone(),
+            })
+        })
+    });
     let note = RwSignal::new(String::new());
     let day = RwSignal::new(app.today.get_untracked().to_string());
     let error = RwSignal::new(None::<String>);
@@ -363,12 +382,11 @@ fn Attention(id: DocumentId, plot: String) -> impl IntoView {
 
 /// The plot's notes, and what it gave this season.
 #[component]
-fn PlotNotes(id: DocumentId, plot: String) -> impl IntoView {
+fn PlotNotes(id: DocumentId, plot: String, current: Memo<Option<Plot>>) -> impl IntoView {
     let app = expect_context::<AppState>();
     let group = app.group(id);
-    let plot_id = plot.clone();
     let field = Tracked::new(
-        move || group.with(|g| g.as_ref()?.plots.get(&plot_id).map(|p| p.notes.clone())),
+        move || current.with(|p| p.as_ref().map(|p| p.notes.clone())),
         String::new(),
     );
     let notes = field.value;
@@ -397,7 +415,8 @@ fn PlotNotes(id: DocumentId, plot: String) -> impl IntoView {
         }
     };
     let plot_id = plot.clone();
-    let harvest = move || {
+    // Redrawn only when the totals change, not on every change of the group.
+    let harvest = Memo::new(move |_| {
         let season = app.today.get().year();
         group.with(|g| {
             g.as_ref().map_or_else(Vec::new, |g| {
@@ -409,7 +428,7 @@ fn PlotNotes(id: DocumentId, plot: String) -> impl IntoView {
                 g.harvest_totals(&site, Some(&plot_id), season)
             })
         })
-    };
+    });
     view! {
         <form class="panel" on:submit=save novalidate>
             <label for="plot-notes">{move || app.t(Key::PlotNotes)}</label>
@@ -422,7 +441,7 @@ fn PlotNotes(id: DocumentId, plot: String) -> impl IntoView {
             <h3>{move || app.t(Key::HarvestThisSeason)}</h3>
             <ul class="plain-list">
                 {move || {
-                    let totals = harvest();
+                    let totals = harvest.get();
                     if totals.is_empty() {
                         return view! { <li class="quiet">{move || app.t(Key::NoneYet)}</li> }.into_any();
                     }
