@@ -46,6 +46,18 @@ impl std::ops::Deref for Shown {
     }
 }
 
+/// Lets go of a copy of the group that a newer one replaced, after the
+/// command that replaced it is done: freeing every entry of a large group
+/// costs about as much as copying it, and is no part of saving the edit.
+/// (Pages holding the old copy let go of it as they redraw; whichever
+/// holder is last frees it, so one is kept here until then.)
+fn retire(old: Shown) {
+    leptos::task::spawn_local(async move {
+        platform::sleep(0).await;
+        drop(old);
+    });
+}
+
 /// The group the current page shows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Opened {
@@ -1124,7 +1136,7 @@ impl AppState {
             }) = opened
                 && *open == id
             {
-                *shown = Shown::new(group);
+                retire(std::mem::replace(shown, Shown::new(group)));
             }
         });
     }
