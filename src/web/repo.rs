@@ -617,21 +617,18 @@ impl Repo {
     /// # Errors
     /// The refusal; nothing changed.
     pub fn apply(&self, id: DocumentId, command: &Command, at: &At) -> Result<Group, Refusal> {
-        {
+        let group = {
             let mut engine = self.0.engine.borrow_mut();
             let mut groups = self.0.groups.borrow_mut();
             let group = groups.get_mut(&id).ok_or(Refusal::Unreadable)?;
             let doc = engine.document_mut(id).ok_or(Refusal::Unreadable)?;
             command::apply_on(doc.doc_mut(), group, command, at)?;
             engine.local_change(id);
-        }
-        // The write first: IndexedDB works on it while the page's copy of
-        // the group (as long to make as the group is big) and the sync
-        // messages are made.
-        self.save(id);
+            group.clone()
+        };
         self.drive();
-        let group = self.0.groups.borrow().get(&id).cloned();
-        group.ok_or(Refusal::Unreadable)
+        self.save(id);
+        Ok(group)
     }
 
     /// Saves a document's changes and waits until it is saved or a write
