@@ -477,8 +477,8 @@ fn maps_two_phones_made_at_once_for_an_old_group_keep_both_entries() {
     let names: Vec<_> = command::read(&ana)
         .unwrap()
         .resources
-        .into_values()
-        .map(|r| r.name)
+        .values()
+        .map(|r| r.name.clone())
         .collect();
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(

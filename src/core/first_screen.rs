@@ -131,7 +131,6 @@ pub fn chunk_key(document: DocumentId, kind: ChunkKind, name: &str) -> ChunkKey 
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::core::model::{
@@ -152,8 +151,8 @@ mod tests {
         ]
     }
 
-    fn one<T>(key: &str, value: T) -> BTreeMap<String, T> {
-        BTreeMap::from([(key.to_owned(), value)])
+    fn one<T, C: FromIterator<(String, T)>>(key: &str, value: T) -> C {
+        std::iter::once((key.to_owned(), value)).collect()
     }
 
     /// A group with one of every kind of entry, values away from defaults.

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use super::{AidPost, Hold, Loan, LogEntry, Resource, SeedMove, Shift, WaitlistEntry};
+use super::{AidPost, Entries, Hold, Loan, LogEntry, Resource, SeedMove, Shift, WaitlistEntry};
 
 /// The version of the group document's shape; see docs/schema.md.
 pub const SCHEMA_VERSION: u64 = 2;
@@ -27,30 +27,30 @@ pub struct Group {
     #[autosurgeon(hydrate = "super::lenient::int")]
     pub created_at: i64,
     #[autosurgeon(hydrate = "super::lenient::entries")]
-    pub members: BTreeMap<String, Member>,
+    pub members: Entries<Member>,
     #[autosurgeon(hydrate = "super::lenient::entries")]
-    pub sites: BTreeMap<String, Site>,
+    pub sites: Entries<Site>,
     #[autosurgeon(hydrate = "super::lenient::entries")]
-    pub plots: BTreeMap<String, Plot>,
+    pub plots: Entries<Plot>,
     /// The group's meetings, keyed by the id of each meeting's own document.
     #[autosurgeon(hydrate = "super::lenient::entries")]
-    pub meetings: BTreeMap<String, MeetingEntry>,
+    pub meetings: Entries<MeetingEntry>,
     #[autosurgeon(hydrate = "super::lenient::entries")]
-    pub waitlist: BTreeMap<String, WaitlistEntry>,
+    pub waitlist: Entries<WaitlistEntry>,
     #[autosurgeon(hydrate = "super::lenient::entries")]
-    pub shifts: BTreeMap<String, Shift>,
+    pub shifts: Entries<Shift>,
     #[autosurgeon(hydrate = "super::lenient::entries")]
-    pub log: BTreeMap<String, LogEntry>,
+    pub log: Entries<LogEntry>,
     #[autosurgeon(hydrate = "super::lenient::entries")]
-    pub resources: BTreeMap<String, Resource>,
+    pub resources: Entries<Resource>,
     #[autosurgeon(hydrate = "super::lenient::entries")]
-    pub loans: BTreeMap<String, Loan>,
+    pub loans: Entries<Loan>,
     #[autosurgeon(hydrate = "super::lenient::entries")]
-    pub holds: BTreeMap<String, Hold>,
+    pub holds: Entries<Hold>,
     #[autosurgeon(hydrate = "super::lenient::entries")]
-    pub seed_moves: BTreeMap<String, SeedMove>,
+    pub seed_moves: Entries<SeedMove>,
     #[autosurgeon(hydrate = "super::lenient::entries")]
-    pub aid: BTreeMap<String, AidPost>,
+    pub aid: Entries<AidPost>,
     /// Where in the document's history this copy was read; never stored.
     #[autosurgeon(
         hydrate = "super::lenient::read_at",

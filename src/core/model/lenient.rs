@@ -244,13 +244,13 @@ fn keys<D: ReadDoc>(doc: &D, map: &ObjId) -> Vec<String> {
     clippy::needless_pass_by_value,
     reason = "autosurgeon's hydrate signature"
 )]
-pub fn entries<D: ReadDoc, T: Hydrate>(
+pub fn entries<D: ReadDoc, T: Hydrate, C: FromIterator<(String, T)>>(
     doc: &D,
     obj: &ObjId,
     prop: Prop<'_>,
-) -> Result<BTreeMap<String, T>, HydrateError> {
+) -> Result<C, HydrateError> {
     let Some(map) = map_items(doc, obj, &prop)? else {
-        return Ok(BTreeMap::new());
+        return Ok(std::iter::empty().collect());
     };
     Ok(keys(doc, &map)
         .into_iter()

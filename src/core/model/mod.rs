@@ -79,6 +79,7 @@ macro_rules! named_enum {
 }
 
 mod aid;
+mod entries;
 mod garden;
 mod group;
 pub mod lenient;
@@ -87,6 +88,7 @@ mod meeting;
 mod one_pass;
 
 pub use aid::{AidCategory, AidKind, AidPost, AidStatus, Urgency};
+pub use entries::Entries;
 pub use garden::{HarvestTotal, LogEntry, LogKind, Shift, ShiftKind, WaitlistEntry};
 pub use group::{
     Group, MAX_GRID, MeetingEntry, Member, Plot, PlotStatus, ReadAt, SCHEMA_VERSION, Site,
