@@ -55,4 +55,22 @@ engine="[\"split_engine-$hash.wasm\",\"chunk_engine-$hash.wasm\"]"
 # alongside the first module, from the service worker's cache; a first visit
 # leaves the connection to the first screen and fetches it after.
 loader="<link rel=\"modulepreload\" href=\"./$main.js\"><link rel=\"preload\" href=\"./${main}_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin><script type=\"module\">try { if (localStorage.getItem('common-ground.settings')) for (const name of $engine) { const link = document.createElement('link'); Object.assign(link, { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: './' + name }); document.head.append(link); } } catch {} import init from './$main.js'; await init({ module_or_path: './${main}_bg.wasm' });</script>"
+# The modules the first module imports are named in it; preloaded, they
+# come alongside it, not one round trip after it.
+imports=$(grep -o "from ['\"]\./[^'\"]*\.js['\"]" "$staging/$main.js" | sed "s|^from .\./||; s|.$||" | sort -u)
+for module in $imports; do
+  loader="<link rel=\"modulepreload\" href=\"./$module\">$loader"
+done
 sed -i "s|</head>|$loader</head>|" "$staging/index.html"
+# scripts/early.js runs first, before the stylesheet (an inline script waits
+# for the stylesheets above it).
+node -e '
+  const fs = require("fs");
+  const [html, early] = process.argv.slice(1);
+  const page = fs.readFileSync(html, "utf8");
+  const at = page.indexOf("<link rel=\"stylesheet\"");
+  if (at < 0) throw new Error("no stylesheet link in index.html");
+  // Its comments stay in the source: every first visit downloads this page.
+  const script = fs.readFileSync(early, "utf8").split("\n").filter((line) => !/^\s*\/\//.test(line)).join("\n");
+  fs.writeFileSync(html, page.slice(0, at) + "<script>" + script + "</script>\n    " + page.slice(at));
+' "$staging/index.html" "$app/scripts/early.js"

@@ -5,9 +5,10 @@
 //! database changes its layout or version; losing it loses nothing but
 //! speed.
 //!
-//! The first download reads it ([`read`]): the record and the group's chunk
-//! keys (keys only, no chunk bytes), both databases opened without creating
-//! them. The engine writes it ([`write`]) when a group's saves are done.
+//! The page's first script (scripts/early.js) reads it on a group's
+//! address, while the app downloads: the record and the group's chunk keys
+//! (keys only, no chunk bytes), both databases opened without creating
+//! them; [`read`] takes what it found. The engine writes it ([`write`]) when a group's saves are done.
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -24,37 +25,12 @@ pub fn database_for(database: &str) -> String {
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
-// Opens a database only if it exists: an open that would create it is
-// aborted, so the engine later creates it with its stores.
-function existing(name) {
-  return new Promise((resolve) => {
-    const request = indexedDB.open(name);
-    request.onupgradeneeded = () => request.transaction.abort();
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => resolve(null);
-  });
-}
-const ask = (request) => new Promise((resolve, reject) => {
-  request.onsuccess = () => resolve(request.result);
-  request.onerror = () => reject(request.error);
-});
-export async function read_cached(documents, cache, group) {
-  const [docs, cached] = await Promise.all([existing(documents), existing(cache)]);
-  try {
-    if (!docs || !cached || !docs.objectStoreNames.contains("documents")
-        || !cached.objectStoreNames.contains("groups")) return null;
-    const range = IDBKeyRange.bound([group], [group, "\uffff"]);
-    const [record, keys] = await Promise.all([
-      ask(cached.transaction("groups").objectStore("groups").get(group)),
-      ask(docs.transaction("documents").objectStore("documents").getAllKeys(range)),
-    ]);
-    return record instanceof Uint8Array ? [record, keys] : null;
-  } catch {
-    return null;
-  } finally {
-    docs?.close();
-    cached?.close();
-  }
+// The read scripts/early.js started for the page's address, once.
+export function take_early(group) {
+  const early = window.__firstScreen;
+  if (!early || early.group !== group) return null;
+  delete window.__firstScreen;
+  return early.read;
 }
 // The cache's connection, opened once the engine starts, so that a write
 // when the page is hidden starts its transaction at once: a page being
@@ -103,7 +79,7 @@ export function write_cached(cache, group, bytes) {
 }
 "#)]
 extern "C" {
-    fn read_cached(documents: &str, cache: &str, group: &str) -> js_sys::Promise;
+    fn take_early(group: &str) -> Option<js_sys::Promise>;
     fn write_cached(cache: &str, group: &str, bytes: &JsValue) -> js_sys::Promise;
     fn prepare_cached(cache: &str);
 }
@@ -114,17 +90,14 @@ pub fn prepare(cache: &str) {
     prepare_cached(cache);
 }
 
-/// A group's cached record and its document's stored chunk keys now, if
-/// both databases exist and hold a record for it.
+/// A group's cached record and its document's stored chunk keys as the
+/// page found them at its start (read by scripts/early.js while the app
+/// downloaded), if the page started on this group's address and both
+/// databases existed and held a record for it.
 pub async fn read(group: DocumentId) -> Option<(Vec<u8>, Vec<ChunkKey>)> {
-    let database = super::idb::DATABASE;
-    let found = wasm_bindgen_futures::JsFuture::from(read_cached(
-        database,
-        &database_for(database),
-        &group.to_string(),
-    ))
-    .await
-    .ok()?;
+    let found = wasm_bindgen_futures::JsFuture::from(take_early(&group.to_string())?)
+        .await
+        .ok()?;
     let found = found.dyn_into::<Array>().ok()?;
     let record = found.get(0).dyn_into::<Uint8Array>().ok()?.to_vec();
     let keys = found
