@@ -139,7 +139,9 @@ impl<T: Reconcile> Reconcile for Entries<T> {
     type Key<'a> = autosurgeon::reconcile::NoKey;
 
     fn reconcile<R: Reconciler>(&self, reconciler: R) -> Result<(), R::Error> {
-        self.iter().collect::<BTreeMap<_, _>>().reconcile(reconciler)
+        self.iter()
+            .collect::<BTreeMap<_, _>>()
+            .reconcile(reconciler)
     }
 }
 
@@ -176,7 +178,10 @@ mod tests {
         assert_eq!(before.get("a").unwrap(), "bed");
         assert_eq!(after.get("a").unwrap(), "raised bed");
         assert!(!after.same(&before));
-        assert!(std::ptr::eq(before.get("b").unwrap(), after.get("b").unwrap()));
+        assert!(std::ptr::eq(
+            before.get("b").unwrap(),
+            after.get("b").unwrap()
+        ));
     }
 
     #[test]
@@ -190,9 +195,15 @@ mod tests {
 
     #[test]
     fn stored_like_a_map() {
-        let map: BTreeMap<String, String> = garden().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let map: BTreeMap<String, String> = garden()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let bytes = postcard::to_allocvec(&garden()).unwrap();
         assert_eq!(bytes, postcard::to_allocvec(&map).unwrap());
-        assert_eq!(postcard::from_bytes::<Entries<String>>(&bytes).unwrap(), garden());
+        assert_eq!(
+            postcard::from_bytes::<Entries<String>>(&bytes).unwrap(),
+            garden()
+        );
     }
 }
