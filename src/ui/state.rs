@@ -254,8 +254,9 @@ impl AppState {
         if let Route::Group(id) | Route::Site(id, _) = app.route.get_untracked() {
             leptos::task::spawn_local(async move {
                 if app.show_first_screen(id).await {
-                    // Let the page draw before the engine comes.
-                    platform::sleep(0).await;
+                    // Let the page be painted before the engine comes: its
+                    // compiling and loading would hold the frame back.
+                    platform::after_paint().await;
                 }
                 app.open_store().await;
             });

@@ -311,6 +311,18 @@ pub async fn sleep(ms: i32) {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Waits until the next frame is painted: its animation frame, then a task.
+pub async fn after_paint() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        leptos::prelude::request_animation_frame(move || {
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            }
+        });
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// Opens the browser's print dialog (to paper or a PDF).
 pub fn print() {
     if let Some(window) = web_sys::window() {
