@@ -47,8 +47,9 @@ impl std::ops::Deref for Shown {
 }
 
 /// Lets go of a copy of the group that a newer one replaced, after the
-/// command that replaced it is done: freeing every entry of a large group
-/// costs about as much as copying it, and is no part of saving the edit.
+/// command that replaced it is done: freeing what the copies no longer
+/// share (the changed map's ids, `model::Entries`) grows with the group,
+/// and is no part of saving the edit.
 /// (Pages holding the old copy let go of it as they redraw; whichever
 /// holder is last frees it, so one is kept here until then.)
 fn retire(old: Shown) {
