@@ -336,12 +336,16 @@ async function durable(page, trigger, value, durability = null) {
       const check = () => (window.__inflight === 0 ? resolve() : setTimeout(check, 1));
       check();
     });
-    if (trigger === 'app-save') {
-      // The member typed, the page drew it, then they press Save: the
-      // typing is its own task, as on a phone.
+    const type = () => {
       const input = document.getElementById('plot-size');
       input.value = value;
       input.dispatchEvent(new Event('input', { bubbles: true }));
+      return input;
+    };
+    if (trigger === 'app-save') {
+      // The member typed, the page drew it, then they press Save: the
+      // typing is its own task, as on a phone.
+      type();
       for (let frame = 0; frame < 2; frame++) await new Promise((resolve) => requestAnimationFrame(resolve));
       // Out of the frame's rendering step, as a tap is.
       await new Promise((resolve) => setTimeout(resolve, 0));
@@ -352,10 +356,7 @@ async function durable(page, trigger, value, durability = null) {
     const t0 = performance.now();
     let handled;
     if (trigger === 'app') {
-      const input = document.getElementById('plot-size');
-      input.value = value;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      input.form.requestSubmit();
+      type().form.requestSubmit();
       handled = performance.now();
     } else if (trigger === 'app-save') {
       document.getElementById('plot-size').form.requestSubmit();
@@ -465,7 +466,7 @@ async function profileEdits(page, count, label) {
     }
     const found = PHASES.find(([, re]) => stack.some((name) => re.test(name)));
     // The browser's own part of submitting the form (with the value just
-    // set, a forced style and layout: see `--probe-submit`).
+    // set, a forced style and layout).
     const key = leaf === 'requestSubmit' ? 'requestSubmit itself (browser)'
       : found ? found[0] : (leaf === '(program)' ? 'browser (program)' : 'other');
     phase.set(key, (phase.get(key) ?? 0) + ms);
