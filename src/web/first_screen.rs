@@ -8,7 +8,8 @@
 //! The page's first script (scripts/early.js) reads it on a group's
 //! address, while the app downloads: the record and the group's chunk keys
 //! (keys only, no chunk bytes), both databases opened without creating
-//! them; [`read`] takes what it found. The engine writes it ([`write`]) when a group's saves are done.
+//! them; [`read`] takes what it found. The engine writes it ([`write`])
+//! when a group's saves are done.
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};

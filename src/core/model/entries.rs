@@ -117,12 +117,6 @@ impl<T> FromIterator<(String, T)> for Entries<T> {
     }
 }
 
-impl<T, const N: usize> From<[(String, T); N]> for Entries<T> {
-    fn from(entries: [(String, T); N]) -> Self {
-        entries.into_iter().collect()
-    }
-}
-
 impl<'a, T> IntoIterator for &'a Entries<T> {
     type Item = (&'a String, &'a T);
     type IntoIter = std::iter::Map<
@@ -166,7 +160,10 @@ mod tests {
     use super::*;
 
     fn garden() -> Entries<String> {
-        [("a".into(), "bed".into()), ("b".into(), "row".into())].into()
+        [("a", "bed"), ("b", "row")]
+            .map(|(id, kind)| (id.to_owned(), kind.to_owned()))
+            .into_iter()
+            .collect()
     }
 
     #[test]
